@@ -1,0 +1,74 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class InnovatorType(models.TextChoices):
+    """Who someone is as an innovator: everyone can be one (Dortmund's model)."""
+
+    RESIDENT = "resident", _("Resident")
+    STUDENT = "student", _("Student")
+    SCIENCE = "science", _("Science")
+    BUSINESS = "business", _("Business")
+    ART_CULTURE = "art_culture", _("Art and culture")
+    ADMINISTRATION = "administration", _("Administration")
+    CIVIL_SOCIETY = "civil_society", _("Civil society")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create(self, email: str, password: str | None, **fields) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.setdefault("is_staff", False)
+        fields.setdefault("is_superuser", False)
+        return self._create(email, password, **fields)
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True)
+        return self._create(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """An account. Only the email (private) and a public display name, which may be a pseudonym."""
+
+    email = models.EmailField(_("email address"), unique=True)
+    display_name = models.CharField(
+        _("display name"),
+        max_length=60,
+        help_text=_("Shown next to your ideas and comments. A pseudonym is fine."),
+    )
+    innovator_type = models.CharField(
+        _("I take part as"),
+        max_length=20,
+        choices=InnovatorType.choices,
+        default=InnovatorType.RESIDENT,
+    )
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["display_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.email
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.is_staff

@@ -1,0 +1,72 @@
+import json
+
+from django.core import mail
+from django.urls import reverse
+
+from quartier.accounts.models import User
+from quartier.accounts.permissions import can_moderate, can_participate
+from quartier.ideas import services
+from quartier.ideas.models import Idea
+
+
+def test_permissions_by_role(resident, unverified, moderator, django_user_model):
+    from django.contrib.auth.models import AnonymousUser
+
+    anonymous = AnonymousUser()
+    assert not can_participate(user=anonymous) and not can_moderate(user=anonymous)
+    assert not can_participate(user=unverified)
+    assert can_participate(user=resident) and not can_moderate(user=resident)
+    assert can_participate(user=moderator) and can_moderate(user=moderator)
+    resident.is_active = False
+    assert not can_participate(user=resident)
+
+
+def test_signup_sends_a_verification_mail_and_stores_the_profile(client, db):
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "carla@example.org",
+            "password1": "ein langes Passwort 42",
+            "password2": "ein langes Passwort 42",
+            "display_name": "Carla aus Eving",
+            "innovator_type": "science",
+        },
+    )
+    assert response.status_code == 302
+    user = User.objects.get(email="carla@example.org")
+    assert user.display_name == "Carla aus Eving" and user.innovator_type == "science"
+    assert len(mail.outbox) == 1
+    assert "/accounts/confirm-email/" in mail.outbox[0].body
+    assert not can_participate(user=user)
+
+
+def test_export_contains_what_we_store(client, dortmund, resident):
+    idea = Idea.objects.filter(city=dortmund).first()
+    services.comment_add(idea=idea, author=resident, body="Meine Meinung")
+    services.idea_support(idea=idea, user=resident)
+    client.force_login(resident)
+    response = client.get(reverse("profile_export"))
+    data = json.loads(response.content)
+    assert data["account"]["email"] == "anna@example.org"
+    assert data["comments"][0]["body"] == "Meine Meinung"
+    assert data["supports"] == [idea.pk]
+
+
+def test_erasing_an_account_keeps_content_and_counts_true(client, dortmund, resident):
+    idea = Idea.objects.filter(city=dortmund).first()
+    services.idea_support(idea=idea, user=resident)
+    comment = services.comment_add(idea=idea, author=resident, body="Bleibt stehen")
+    client.force_login(resident)
+    response = client.post(reverse("profile_delete"), {"confirm": "delete"})
+    assert response.status_code == 302
+    assert not User.objects.filter(email="anna@example.org").exists()
+    comment.refresh_from_db()
+    idea.refresh_from_db()
+    assert comment.author is None and comment.body == "Bleibt stehen"
+    assert idea.support_count == 0
+
+
+def test_delete_without_confirmation_does_nothing(client, resident):
+    client.force_login(resident)
+    client.post(reverse("profile_delete"), {})
+    assert User.objects.filter(pk=resident.pk).exists()

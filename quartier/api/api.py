@@ -1,0 +1,211 @@
+"""Read API v1: open data for researchers, journalists and other cities' installations."""
+
+import json
+from datetime import datetime
+
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from ninja import Field, NinjaAPI, Query, Schema
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from quartier.accounts.models import InnovatorType
+from quartier.cities.models import City, hotspot_kind_label
+from quartier.cities.selectors import district_list, hotspot_list
+from quartier.ideas.models import Idea, InnovationKind, Stage
+from quartier.ideas.selectors import SORT_ORDERS, IdeaFilters, idea_list
+
+from .geojson import ideas_geojson_text
+
+api = NinjaAPI(
+    title="Quartier API",
+    version="1.0.0",
+    description=(
+        "Open data of a Quartier installation: districts, innovation hotspots and ideas. "
+        "GeoJSON in WGS84. Read-only and without personal data."
+    ),
+    urls_namespace="api",
+)
+
+
+@api.exception_handler(NinjaValidationError)
+def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    messages = []
+    for error in exc.errors:
+        location = ".".join(str(part) for part in error.get("loc", []) if part != "query")
+        messages.append(f"{location}: {error.get('msg')}" if location else str(error.get("msg")))
+    return api.create_response(
+        request, {"detail": "; ".join(messages), "errors": exc.errors}, status=422
+    )
+
+
+def _city(slug: str) -> City:
+    return get_object_or_404(City, slug=slug)
+
+
+def _geojson_response(document: str | dict) -> HttpResponse:
+    body = document if isinstance(document, str) else json.dumps(document, ensure_ascii=False)
+    return HttpResponse(body, content_type="application/geo+json; charset=utf-8")
+
+
+@api.get(
+    "/cities/{city}/districts",
+    url_name="districts",
+    summary="Districts as a GeoJSON FeatureCollection",
+    response={200: dict},
+)
+def districts(request: HttpRequest, city: str):
+    the_city = _city(city)
+    features = [
+        {
+            "type": "Feature",
+            "id": district.pk,
+            "geometry": district.geometry,
+            "properties": {
+                "name": district.name,
+                "slug": district.slug,
+                "population": district.population,
+                "population_year": district.population_year,
+                "geometry_quality": district.geometry_quality,
+            },
+        }
+        for district in district_list(city=the_city)
+    ]
+    return _geojson_response({"type": "FeatureCollection", "features": features})
+
+
+@api.get(
+    "/cities/{city}/hotspots",
+    url_name="hotspots",
+    summary="Innovation hotspots as GeoJSON (places without a known location have no geometry)",
+    response={200: dict},
+)
+def hotspots(request: HttpRequest, city: str):
+    the_city = _city(city)
+    features = [
+        {
+            "type": "Feature",
+            "id": hotspot.pk,
+            # RFC 7946 allows a null geometry: we never invent a location.
+            "geometry": (
+                {"type": "Point", "coordinates": [hotspot.lon, hotspot.lat]}
+                if hotspot.has_location
+                else None
+            ),
+            "properties": {
+                "name": hotspot.name,
+                "kind": hotspot.kind,
+                "kind_label": hotspot_kind_label(hotspot.kind),
+                "address": hotspot.address,
+                "district": hotspot.district.name if hotspot.district else None,
+                "description": hotspot.description,
+                "source": hotspot.source,
+            },
+        }
+        for hotspot in hotspot_list(city=the_city)
+    ]
+    return _geojson_response({"type": "FeatureCollection", "features": features})
+
+
+class IdeaQuery(Schema):
+    district: str | None = Field(None, description="district slug")
+    kind: InnovationKind | None = None
+    stage: Stage | None = None
+    q: str | None = Field(None, max_length=200, description="full-text search")
+    sort: str = Field("newest", pattern="^(newest|supported|discussed)$")
+    page: int = Field(1, ge=1, le=1_000_000)
+    page_size: int = Field(20, ge=1, le=100)
+
+
+class IdeaOut(Schema):
+    id: int
+    title: str
+    summary: str
+    kind: InnovationKind
+    stage: Stage
+    innovator_type: InnovatorType
+    source: str
+    district: str
+    lat: float
+    lon: float
+    support_count: int
+    comment_count: int
+    is_example: bool
+    created_at: datetime
+    url: str
+
+    @staticmethod
+    def resolve_district(obj: Idea) -> str:
+        return obj.district.name
+
+    @staticmethod
+    def resolve_url(obj: Idea) -> str:
+        return f"/{obj.city.slug}/ideas/{obj.pk}/"
+
+
+class IdeaDetailOut(IdeaOut):
+    description: str
+    description_html: str
+
+
+class IdeaPage(Schema):
+    count: int
+    page: int
+    pages: int
+    page_size: int
+    results: list[IdeaOut]
+
+
+def _filters(city: City, params: IdeaQuery) -> IdeaFilters:
+    district = None
+    if params.district:
+        district = city.districts.filter(slug=params.district).first()
+        if district is None:
+            raise HttpError(400, f"Unknown district {params.district!r} in {city.name}.")
+    return IdeaFilters(
+        district=district,
+        kind=params.kind.value if params.kind else None,
+        stage=params.stage.value if params.stage else None,
+        query=(params.q or "").strip() or None,
+        sort=params.sort if params.sort in SORT_ORDERS else "newest",
+    )
+
+
+@api.get("/cities/{city}/ideas", response=IdeaPage, url_name="ideas", summary="Ideas, paginated")
+def ideas(request: HttpRequest, city: str, params: Query[IdeaQuery]):
+    the_city = _city(city)
+    queryset = idea_list(city=the_city, filters=_filters(the_city, params)).select_related("city")
+    paginator = Paginator(queryset, params.page_size)
+    if params.page > paginator.num_pages and paginator.count:
+        raise HttpError(404, f"Page {params.page} does not exist; there are {paginator.num_pages}.")
+    page = paginator.get_page(params.page)
+    return {
+        "count": paginator.count,
+        "page": page.number,
+        "pages": paginator.num_pages,
+        "page_size": params.page_size,
+        "results": list(page.object_list),
+    }
+
+
+@api.get(
+    "/cities/{city}/ideas.geojson",
+    url_name="ideas_geojson",
+    summary="All visible ideas of the city as GeoJSON points (cached)",
+    response={200: dict},
+)
+def ideas_geojson(request: HttpRequest, city: str):
+    return _geojson_response(ideas_geojson_text(city=_city(city)))
+
+
+@api.get("/cities/{city}/ideas/{idea_id}", response=IdeaDetailOut, url_name="idea")
+def idea(request: HttpRequest, city: str, idea_id: int):
+    the_city = _city(city)
+    found = get_object_or_404(
+        Idea.objects.select_related("district", "city"),
+        city=the_city,
+        pk=idea_id,
+        hidden_at__isnull=True,
+    )
+    return found

@@ -1,0 +1,9 @@
+from quartier.core.errors import DomainError
+
+
+class PointOutsideCity(DomainError):
+    code = "outside_city"
+
+
+class InvalidGeoData(DomainError):
+    code = "invalid_geodata"

@@ -1,0 +1,261 @@
+"""Writes and lookups for cities, districts and hotspots."""
+
+import csv
+import io
+from collections.abc import Mapping
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from shapely.geometry import shape
+from shapely.validation import explain_validity
+
+from .errors import InvalidGeoData, PointOutsideCity
+from .geography import district_shapes
+from .models import City, District, Hotspot
+
+# Coordinates as WGS84 degrees; anything else is a typo or a projected CRS.
+LAT_RANGE = (-90.0, 90.0)
+LON_RANGE = (-180.0, 180.0)
+
+
+def city_upsert(
+    *,
+    slug: str,
+    name: str,
+    centre_lat: float,
+    centre_lon: float,
+    default_zoom: int = 11,
+    country_code: str = "DE",
+    boundary: dict | None = None,
+    data_attribution: str = "",
+    districts_note: str = "",
+) -> City:
+    city, _created = City.objects.update_or_create(
+        slug=slug,
+        defaults={
+            "name": name,
+            "centre_lat": centre_lat,
+            "centre_lon": centre_lon,
+            "default_zoom": default_zoom,
+            "country_code": country_code,
+            "boundary": boundary,
+            "data_attribution": data_attribution,
+            "districts_note": districts_note,
+        },
+    )
+    return city
+
+
+def _validated_polygon(geometry: Any, *, feature_label: str) -> dict:
+    if not isinstance(geometry, Mapping) or geometry.get("type") not in {"Polygon", "MultiPolygon"}:
+        raise InvalidGeoData(
+            _("%(feature)s: geometry must be a Polygon or MultiPolygon.")
+            % {"feature": feature_label}
+        )
+    try:
+        polygon = shape(geometry)
+    except (ValueError, TypeError, AttributeError, IndexError) as error:
+        raise InvalidGeoData(
+            _("%(feature)s: unreadable geometry (%(error)s).")
+            % {"feature": feature_label, "error": error}
+        ) from error
+    if polygon.is_empty or not polygon.is_valid:
+        raise InvalidGeoData(
+            _("%(feature)s: invalid geometry (%(reason)s).")
+            % {"feature": feature_label, "reason": explain_validity(polygon)}
+        )
+    min_lon, min_lat, max_lon, max_lat = polygon.bounds
+    if not (LON_RANGE[0] <= min_lon and max_lon <= LON_RANGE[1]) or not (
+        LAT_RANGE[0] <= min_lat and max_lat <= LAT_RANGE[1]
+    ):
+        raise InvalidGeoData(
+            _("%(feature)s: coordinates are not WGS84 longitude/latitude.")
+            % {"feature": feature_label}
+        )
+    return dict(geometry)
+
+
+def _optional_int(value: Any, *, field: str, feature_label: str) -> int | None:
+    if value in (None, ""):
+        return None
+    try:
+        number = int(value)
+    except (TypeError, ValueError) as error:
+        raise InvalidGeoData(
+            _("%(feature)s: %(field)s must be a whole number, not %(value)r.")
+            % {"feature": feature_label, "field": field, "value": value}
+        ) from error
+    if number < 0:
+        raise InvalidGeoData(
+            _("%(feature)s: %(field)s must not be negative.")
+            % {"feature": feature_label, "field": field}
+        )
+    return number
+
+
+@transaction.atomic
+def districts_import_geojson(
+    *,
+    city: City,
+    collection: Any,
+    name_property: str = "name",
+    population_property: str | None = "population",
+    population_year_property: str | None = "population_year",
+    quality_property: str | None = "geometry_quality",
+) -> list[District]:
+    """Create or update the city's districts from a GeoJSON FeatureCollection.
+
+    Everything is validated before the first write, so a bad file changes nothing.
+    """
+    if not isinstance(collection, Mapping) or collection.get("type") != "FeatureCollection":
+        raise InvalidGeoData(_("The file is not a GeoJSON FeatureCollection."))
+    features = collection.get("features")
+    if not isinstance(features, list) or not features:
+        raise InvalidGeoData(_("The FeatureCollection has no features."))
+
+    parsed: list[dict[str, Any]] = []
+    seen_names: set[str] = set()
+    for number, feature in enumerate(features, start=1):
+        label = _("Feature %(number)d") % {"number": number}
+        if not isinstance(feature, Mapping):
+            raise InvalidGeoData(_("%(feature)s is not an object.") % {"feature": label})
+        properties = feature.get("properties") or {}
+        name = str(properties.get(name_property, "")).strip()
+        if not name:
+            raise InvalidGeoData(
+                _("%(feature)s has no %(property)s property.")
+                % {"feature": label, "property": name_property}
+            )
+        label = f"{label} ({name})"
+        if name in seen_names:
+            raise InvalidGeoData(_("%(feature)s appears twice.") % {"feature": label})
+        seen_names.add(name)
+        parsed.append(
+            {
+                "name": name,
+                "geometry": _validated_polygon(feature.get("geometry"), feature_label=label),
+                "population": _optional_int(
+                    properties.get(population_property) if population_property else None,
+                    field=population_property or "",
+                    feature_label=label,
+                ),
+                "population_year": _optional_int(
+                    properties.get(population_year_property) if population_year_property else None,
+                    field=population_year_property or "",
+                    feature_label=label,
+                ),
+                "geometry_quality": str(
+                    properties.get(quality_property, "") if quality_property else ""
+                )[:300],
+            }
+        )
+
+    districts = []
+    for row in parsed:
+        district, _created = District.objects.update_or_create(
+            city=city,
+            name=row["name"],
+            defaults={
+                "slug": slugify(row["name"]) or f"district-{len(districts) + 1}",
+                "population": row["population"],
+                "population_year": row["population_year"],
+                "geometry": row["geometry"],
+                "geometry_quality": row["geometry_quality"],
+            },
+        )
+        districts.append(district)
+    City.objects.filter(pk=city.pk).update(districts_version=F("districts_version") + 1)
+    city.refresh_from_db(fields=["districts_version"])
+    return districts
+
+
+def _parse_coordinate(value: str, *, bounds: tuple[float, float]) -> float | None:
+    value = (value or "").strip()
+    if not value:
+        return None
+    number = float(value)
+    if not bounds[0] <= number <= bounds[1]:
+        raise ValueError(value)
+    return number
+
+
+@transaction.atomic
+def hotspots_import_csv(*, city: City, text: str) -> list[Hotspot]:
+    """Import hotspots from CSV with columns name, kind, address, lat, lon, description, source.
+
+    Rows without coordinates are kept without a location; the district comes from the point.
+    """
+    reader = csv.DictReader(io.StringIO(text))
+    required = {"name", "kind"}
+    if not reader.fieldnames or not required.issubset(reader.fieldnames):
+        raise InvalidGeoData(_("The hotspot file needs the columns name and kind."))
+    rows: list[dict[str, Any]] = []
+    for line_number, row in enumerate(reader, start=2):
+        name = (row.get("name") or "").strip()
+        if not name:
+            raise InvalidGeoData(_("Line %(line)d: the name is empty.") % {"line": line_number})
+        try:
+            lat = _parse_coordinate(row.get("lat", ""), bounds=LAT_RANGE)
+            lon = _parse_coordinate(row.get("lon", ""), bounds=LON_RANGE)
+        except ValueError as error:
+            raise InvalidGeoData(
+                _("Line %(line)d: invalid coordinate %(value)s.")
+                % {"line": line_number, "value": error}
+            ) from error
+        if (lat is None) != (lon is None):
+            lat = lon = None  # half a coordinate is no location; list the place without one
+        rows.append(
+            {
+                "name": name[:200],
+                "kind": slugify((row.get("kind") or "other").replace("_", "-")) or "other",
+                "address": (row.get("address") or "").strip()[:300],
+                "lat": lat,
+                "lon": lon,
+                "description": (row.get("description") or "").strip(),
+                "source": (row.get("source") or "").strip(),
+            }
+        )
+    hotspots = []
+    for row in rows:
+        district = None
+        if row["lat"] is not None:
+            district = district_at(city=city, lat=row["lat"], lon=row["lon"])
+        hotspot, _created = Hotspot.objects.update_or_create(
+            city=city, name=row["name"], defaults={**row, "district": district}
+        )
+        hotspots.append(hotspot)
+    return hotspots
+
+
+def district_at(*, city: City, lat: float, lon: float) -> District | None:
+    shapes = district_shapes(
+        city_id=city.pk,
+        version=city.districts_version,
+        load=lambda: list(District.objects.filter(city=city).values_list("id", "geometry")),
+    )
+    district_id = shapes.district_id_at(lat, lon)
+    if district_id is None:
+        return None
+    return District.objects.get(pk=district_id)
+
+
+def district_for_idea_location(*, city: City, lat: float, lon: float) -> District:
+    """The district an idea at this point belongs to; a point outside the city is refused."""
+    if not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1]):
+        raise PointOutsideCity(_("These are not valid map coordinates."))
+    district = district_at(city=city, lat=lat, lon=lon)
+    if district is None:
+        raise PointOutsideCity(
+            _("This place lies outside %(city)s. Please choose a place within the city.")
+            % {"city": city.name}
+        )
+    return district
+
+
+def city_touch_ideas(*, city: City) -> None:
+    """Mark the public idea layer as changed (invalidates cached GeoJSON on every server)."""
+    City.objects.filter(pk=city.pk).update(ideas_changed_at=timezone.now())

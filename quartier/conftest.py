@@ -1,0 +1,73 @@
+import io
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.core.cache import cache
+from django.core.management import call_command
+from PIL import Image
+
+from quartier.accounts.models import User
+from quartier.cities.models import City
+
+BORSIGPLATZ = (51.523333, 7.481667)
+PARIS = (48.8566, 2.3522)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # Rate limits and the GeoJSON cache live in the cache: no test may see another's counts.
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def dortmund(db) -> City:
+    call_command("load_demo", stdout=io.StringIO())
+    return City.objects.get(slug="dortmund")
+
+
+def make_user(email: str, *, verified: bool = True, staff: bool = False, name: str = "") -> User:
+    user = User.objects.create_user(
+        email=email,
+        password="correct horse battery staple",  # noqa: S106
+        display_name=name or email.split("@")[0],
+    )
+    if staff:
+        user.is_staff = True
+        user.save(update_fields=["is_staff"])
+    EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    return user
+
+
+@pytest.fixture
+def resident(db) -> User:
+    return make_user("anna@example.org", name="Anna")
+
+
+@pytest.fixture
+def neighbour(db) -> User:
+    return make_user("bo@example.org", name="Bo")
+
+
+@pytest.fixture
+def unverified(db) -> User:
+    return make_user("new@example.org", verified=False)
+
+
+@pytest.fixture
+def moderator(db) -> User:
+    return make_user("mod@example.org", staff=True, name="Moderation")
+
+
+def image_bytes(image_format: str = "JPEG", size=(64, 48), exif: bool = False) -> bytes:
+    picture = Image.new("RGB", size, (200, 30, 30))
+    buffer = io.BytesIO()
+    if exif:
+        info = Image.Exif()
+        info[0x010F] = "SpyCam Inc."  # Make
+        info[0x0110] = "Model X"  # Model
+        picture.save(buffer, image_format, exif=info.tobytes())
+    else:
+        picture.save(buffer, image_format)
+    return buffer.getvalue()

@@ -1,0 +1,137 @@
+"""Load the Dortmund demo city: districts, hotspots and a few example ideas (once)."""
+
+import json
+from pathlib import Path
+
+from allauth.account.models import EmailAddress
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from quartier.accounts.models import InnovatorType, User
+from quartier.cities.models import City
+from quartier.cities.services import city_upsert, districts_import_geojson, hotspots_import_csv
+from quartier.ideas.models import Idea, InnovationKind, Source
+from quartier.ideas.services import idea_submit
+
+DEMO_DATA = Path(__file__).resolve().parents[3] / "cities" / "demo_data" / "dortmund"
+
+ATTRIBUTION = (
+    "Stadtgrenze: © GeoBasis-DE / BKG 2013 (Daten verändert). "
+    "Stadtbezirke: Näherung (Voronoi-Zellen der Bezirkszentren aus Wikipedia), nicht amtlich. "
+    "Einwohnerzahlen: Stadt Dortmund, Dortmunder Statistik. "
+    "Innovationsorte: Presse, Stadt, Einrichtungen, Wikipedia (Quelle je Ort)."
+)
+DISTRICTS_NOTE = (
+    "Die Bezirksgrenzen sind eine Näherung (Voronoi-Zellen der Bezirkszentren), nicht die "
+    "amtlichen Stadtbezirke. Die Zuordnung von Orten zu Bezirken ist nur ein Anhaltspunkt. / "
+    "District boundaries are an approximation, not the official ones."
+)
+
+EXAMPLE_IDEAS = [
+    {
+        "title": "Pocket-Park statt Parkplätze am Borsigplatz",
+        "summary": "Vier Parkplätze werden zu einem kleinen Park mit Bänken, Beeten und Schatten.",
+        "description": "Am **Borsigplatz** fehlt Grün zum Verweilen. Vorschlag:\n\n"
+        "- vier Stellplätze in einen Pocket-Park umwandeln\n- Hochbeete, die Nachbarn pflegen\n"
+        "- ein Sommer lang als Reallabor testen und dann gemeinsam auswerten",
+        "kind": InnovationKind.ECOLOGICAL,
+        "innovator_type": InnovatorType.RESIDENT,
+        "lat": 51.523333,
+        "lon": 7.481667,
+    },
+    {
+        "title": "Reparatur-Café im Makerspace",
+        "summary": "Einmal im Monat reparieren Nachbarinnen und Nachbarn gemeinsam Geräte.",
+        "description": "Mit 3D-Druckern lassen sich Ersatzteile herstellen. Ein offenes "
+        "Reparatur-Café verbindet Technik und Nachbarschaft.",
+        "kind": InnovationKind.SOCIAL,
+        "innovator_type": InnovatorType.CIVIL_SOCIETY,
+        "lat": 51.5146,
+        "lon": 7.4474,
+    },
+    {
+        "title": "Sensoren für Hitzeinseln in Hörde",
+        "summary": "Schülerinnen und Schüler messen im Sommer die Temperatur in ihren Straßen.",
+        "description": "Ein Projekt mit der Wissenschaft: günstige Sensoren, offene Daten, "
+        "Karten der heißesten Orte und Ideen für mehr Schatten.",
+        "kind": InnovationKind.TECHNOLOGICAL,
+        "innovator_type": InnovatorType.STUDENT,
+        "lat": 51.4880,
+        "lon": 7.5080,
+    },
+    {
+        "title": "Pop-up-Laden für Gründerinnen im Hafen",
+        "summary": "Leerstehende Ladenlokale werden für drei Monate an junge Gründungen vergeben.",
+        "description": "Start-ups testen ihre Produkte direkt bei den Menschen im Quartier.",
+        "kind": InnovationKind.ENTREPRENEURIAL,
+        "innovator_type": InnovatorType.BUSINESS,
+        "lat": 51.5250,
+        "lon": 7.4440,
+    },
+    {
+        "title": "Nachbarschaftstheater im Hinterhof",
+        "summary": "Geschichten aus dem Viertel, gespielt von den Menschen, die dort wohnen.",
+        "description": "Eine Idee von einer Karte beim Nachbarschaftsfest: Theater und digitale "
+        "Kunst in Hinterhöfen der Nordstadt.",
+        "kind": InnovationKind.CULTURAL,
+        "innovator_type": InnovatorType.ART_CULTURE,
+        "lat": 51.5270,
+        "lon": 7.4700,
+        "source": Source.ANALOG,
+        "analog_origin": "Nachbarschaftsfest Nordstadt (Beispiel)",
+    },
+]
+
+
+class Command(BaseCommand):
+    help = "Load the Dortmund demo city (districts, hotspots, example ideas). Safe to run again."
+
+    def handle(self, *args, **options):
+        with transaction.atomic():
+            boundary = json.loads((DEMO_DATA / "stadtgrenze.geojson").read_text("utf-8"))
+            boundary_geometry = (
+                boundary["features"][0]["geometry"] if "features" in boundary else boundary
+            )
+            city = city_upsert(
+                slug="dortmund",
+                name="Dortmund",
+                centre_lat=51.5136,
+                centre_lon=7.4653,
+                default_zoom=11,
+                boundary=boundary_geometry,
+                data_attribution=ATTRIBUTION,
+                districts_note=DISTRICTS_NOTE,
+            )
+            districts = districts_import_geojson(
+                city=city,
+                collection=json.loads(
+                    (DEMO_DATA / "stadtbezirke-approx.geojson").read_text("utf-8")
+                ),
+            )
+            hotspots = hotspots_import_csv(
+                city=city, text=(DEMO_DATA / "hotspots.csv").read_text("utf-8")
+            )
+            created = self._load_examples(city)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Dortmund: {len(districts)} districts, {len(hotspots)} hotspots, "
+                f"{created} example ideas added."
+            )
+        )
+
+    def _load_examples(self, city: City) -> int:
+        if Idea.objects.filter(city=city, is_example=True).exists():
+            return 0
+        staff, _created = User.objects.get_or_create(
+            email="beispiele@quartier.invalid",
+            defaults={"display_name": "Quartier-Team (Beispiele)", "is_staff": True},
+        )
+        if not staff.has_usable_password():
+            staff.set_unusable_password()
+            staff.save()
+        EmailAddress.objects.get_or_create(
+            user=staff, email=staff.email, defaults={"verified": True, "primary": True}
+        )
+        for example in EXAMPLE_IDEAS:
+            idea_submit(city=city, author=staff, is_example=True, **example)
+        return len(EXAMPLE_IDEAS)

@@ -1,0 +1,9 @@
+from quartier.core.errors import DomainError
+
+
+class IdeaError(DomainError):
+    pass
+
+
+class AlreadySupported(IdeaError):
+    code = "already_supported"

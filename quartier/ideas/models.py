@@ -1,0 +1,232 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from quartier.accounts.models import InnovatorType
+from quartier.cities.models import City, District
+
+
+class InnovationKind(models.TextChoices):
+    """Every kind is equally valuable: no ranking ever prefers one."""
+
+    SOCIAL = "social", _("Social")
+    ECOLOGICAL = "ecological", _("Ecological")
+    TECHNOLOGICAL = "technological", _("Technological")
+    ENTREPRENEURIAL = "entrepreneurial", _("Entrepreneurial")
+    CULTURAL = "cultural", _("Cultural")
+
+
+class Stage(models.TextChoices):
+    # The lifecycle (discussion, living lab, evaluation, ...) extends this list later.
+    IDEA = "idea", _("Idea")
+
+
+class Source(models.TextChoices):
+    ONLINE = "online", _("Online")
+    ANALOG = "analog", _("Analog (paper card)")
+
+
+class Moderated(models.Model):
+    """Hidden by a moderator, with a public reason; the row is kept so nothing is lost."""
+
+    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
+    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("hidden by"),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
+
+
+class Idea(Moderated):
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="ideas")
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="ideas", verbose_name=_("district")
+    )
+    # Nullable so that erasing an account keeps the idea without the person (GDPR).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="ideas",
+        verbose_name=_("author"),
+    )
+    title = models.CharField(_("title"), max_length=120)
+    summary = models.CharField(_("short summary"), max_length=300)
+    description = models.TextField(_("description"), max_length=10_000)
+    description_html = models.TextField(editable=False)
+    kind = models.CharField(_("kind of innovation"), max_length=20, choices=InnovationKind.choices)
+    innovator_type = models.CharField(
+        _("submitted as"), max_length=20, choices=InnovatorType.choices
+    )
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.IDEA)
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices, default="online")
+    analog_origin = models.CharField(
+        _("where the paper card was collected"), max_length=200, blank=True
+    )
+    is_example = models.BooleanField(
+        _("example"), default=False, help_text=_("Demo content, clearly marked as an example.")
+    )
+    # Denormalised counters, kept by the services, so sorting 100,000 ideas needs no join.
+    support_count = models.PositiveIntegerField(default=0, editable=False)
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("idea")
+        verbose_name_plural = _("ideas")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["city", "-created_at", "-id"],
+                condition=Q(hidden_at__isnull=True),
+                name="idea_visible_newest",
+            ),
+            models.Index(
+                fields=["city", "-support_count", "-id"],
+                condition=Q(hidden_at__isnull=True),
+                name="idea_visible_supported",
+            ),
+            models.Index(
+                fields=["city", "-comment_count", "-id"],
+                condition=Q(hidden_at__isnull=True),
+                name="idea_visible_discussed",
+            ),
+            models.Index(fields=["district", "-created_at"], name="idea_district_newest"),
+            models.Index(fields=["city", "kind", "-created_at"], name="idea_kind_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class IdeaImage(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="images")
+    image = models.ImageField(_("image"), upload_to="ideas/%Y/%m/")
+    thumbnail = models.ImageField(upload_to="ideas/%Y/%m/thumbs/")
+    alt_text = models.CharField(_("image description"), max_length=200, blank=True)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+
+    def __str__(self) -> str:
+        return self.alt_text or self.image.name
+
+
+class Comment(Moderated):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="comments",
+    )
+    # One level of replies: a reply's parent is always a top-level comment (checked in the service).
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
+    )
+    body = models.TextField(_("comment"), max_length=2_000)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["idea", "created_at"], name="comment_idea_created")]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+
+class Support(models.Model):
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="supports")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("support")
+        verbose_name_plural = _("supports")
+        constraints = [
+            # The database, not the view, guarantees one support per person and idea.
+            models.UniqueConstraint(fields=["idea", "user"], name="support_once_per_person"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.idea_id}"
+
+
+class ReportReason(models.TextChoices):
+    SPAM = "spam", _("Spam or advertising")
+    ABUSE = "abuse", _("Insulting, discriminating or threatening")
+    PERSONAL_DATA = "personal_data", _("Reveals personal data")
+    ILLEGAL = "illegal", _("Illegal content")
+    OTHER = "other", _("Something else")
+
+
+class Report(models.Model):
+    """A user's report of an idea or a comment, for the moderators' queue."""
+
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="reports")
+    idea = models.ForeignKey(
+        Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    comment = models.ForeignKey(
+        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
+    )
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="reports"
+    )
+    reason = models.CharField(_("reason"), max_length=20, choices=ReportReason.choices)
+    details = models.TextField(_("details"), max_length=1_000, blank=True)
+    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolution = models.CharField(_("resolution"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("report")
+        verbose_name_plural = _("reports")
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(idea__isnull=False) & Q(comment__isnull=True))
+                | (Q(idea__isnull=True) & Q(comment__isnull=False)),
+                name="report_targets_idea_or_comment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def target(self) -> Idea | Comment:
+        return self.idea if self.idea_id else self.comment  # type: ignore[return-value]

@@ -1,0 +1,108 @@
+"""Reads of ideas: visibility, filters and prefetching are decided here, never in views."""
+
+from dataclasses import dataclass
+
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Prefetch, Q, QuerySet
+from django.http import Http404
+
+from quartier.accounts.permissions import can_moderate
+from quartier.cities.models import City, District
+
+from .models import Comment, Idea, Report, Support
+
+SORT_ORDERS = {
+    "newest": ("-created_at", "-id"),
+    "supported": ("-support_count", "-id"),
+    "discussed": ("-comment_count", "-id"),
+}
+
+
+@dataclass(frozen=True)
+class IdeaFilters:
+    district: District | None = None
+    kind: str | None = None
+    stage: str | None = None
+    query: str | None = None
+    sort: str = "newest"
+
+
+def _search(ideas: QuerySet[Idea], query: str) -> QuerySet[Idea]:
+    if connection.vendor == "postgresql":
+        vector = SearchVector("title", "summary", "description", config="german")
+        return ideas.annotate(search=vector).filter(
+            Q(search=SearchQuery(query, config="german", search_type="websearch"))
+            | Q(title__icontains=query)
+        )
+    return ideas.filter(
+        Q(title__icontains=query) | Q(summary__icontains=query) | Q(description__icontains=query)
+    )
+
+
+def idea_list(*, city: City, filters: IdeaFilters | None = None) -> QuerySet[Idea]:
+    """Visible ideas of a city, filtered and sorted, ready for a list page (two joins, no N+1)."""
+    filters = filters or IdeaFilters()
+    ideas = (
+        Idea.objects.filter(city=city, hidden_at__isnull=True)
+        .select_related("district", "author")
+        .defer("description", "description_html")
+    )
+    if filters.district is not None:
+        ideas = ideas.filter(district=filters.district)
+    if filters.kind:
+        ideas = ideas.filter(kind=filters.kind)
+    if filters.stage:
+        ideas = ideas.filter(stage=filters.stage)
+    if filters.query:
+        ideas = _search(ideas, filters.query)
+    return ideas.order_by(*SORT_ORDERS.get(filters.sort, SORT_ORDERS["newest"]))
+
+
+def idea_get(*, city: City, idea_id: int, viewer) -> Idea:
+    """One idea; hidden ideas are returned too (the page shows the reason, not the content)."""
+    try:
+        return (
+            Idea.objects.select_related("district", "author", "city")
+            .prefetch_related("images")
+            .get(city=city, pk=idea_id)
+        )
+    except Idea.DoesNotExist as error:
+        raise Http404 from error
+
+
+def idea_comments(*, idea: Idea) -> list[Comment]:
+    """Top-level comments with their replies, oldest first, in two queries."""
+    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+    return list(
+        Comment.objects.filter(idea=idea, parent__isnull=True)
+        .select_related("author")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("created_at", "id")
+    )
+
+
+def idea_supported_by(*, idea: Idea, user) -> bool:
+    if not user.is_authenticated:
+        return False
+    return Support.objects.filter(idea=idea, user=user).exists()
+
+
+def idea_geojson_rows(*, city: City) -> QuerySet:
+    """The minimum per idea for the map layer, as tuples: no model instances for 100,000 rows."""
+    return (
+        Idea.objects.filter(city=city, hidden_at__isnull=True)
+        .order_by("id")
+        .values_list("id", "lat", "lon", "title", "kind", "district__name")
+    )
+
+
+def report_queue(*, city: City, viewer, include_resolved: bool = False) -> QuerySet[Report]:
+    if not can_moderate(user=viewer):
+        return Report.objects.none()
+    reports = Report.objects.filter(city=city).select_related(
+        "idea", "comment", "comment__idea", "reporter"
+    )
+    if not include_resolved:
+        reports = reports.filter(resolved_at__isnull=True)
+    return reports.order_by("-created_at")

@@ -1,0 +1,184 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from quartier.conftest import BORSIGPLATZ, PARIS, image_bytes
+from quartier.ideas.models import Idea
+from quartier.ideas.tests.test_services import submit
+
+
+def idea_form_data(**overrides):
+    data = {
+        "title": "Bank unter der Linde",
+        "summary": "Eine Bank zum Ausruhen.",
+        "description": "Für ältere Menschen auf dem Weg zum Markt.",
+        "kind": "social",
+        "innovator_type": "resident",
+        "lat": str(BORSIGPLATZ[0]),
+        "lon": str(BORSIGPLATZ[1]),
+    }
+    data.update(overrides)
+    return data
+
+
+def seed_ideas(city, author, count):
+    for number in range(count):
+        submit(city, author, title=f"Idee {number}")
+
+
+def list_queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context.captured_queries)
+
+
+def test_idea_list_runs_a_constant_number_of_queries(client, dortmund, resident, settings):
+    url = reverse("idea_list", args=["dortmund"])
+    few = list_queries(client, url)
+    # Bypass the rate limit: it is about people, and this seeds data.
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    seed_ideas(dortmund, resident, 25)
+    many = list_queries(client, url)
+    assert many == few
+    assert many <= 6
+
+
+def test_anyone_can_read_list_and_detail(client, dortmund):
+    idea = Idea.objects.filter(city=dortmund).first()
+    assert client.get(reverse("idea_list", args=["dortmund"])).status_code == 200
+    response = client.get(reverse("idea_detail", args=["dortmund", idea.pk]))
+    assert response.status_code == 200
+    assert idea.title in response.content.decode()
+
+
+def test_filters_and_search_narrow_the_list(client, dortmund):
+    response = client.get(reverse("idea_list", args=["dortmund"]), {"district": "horde"})
+    body = response.content.decode()
+    assert "Sensoren für Hitzeinseln" in body
+    assert "Pocket-Park" not in body
+    response = client.get(reverse("idea_list", args=["dortmund"]), {"q": "Reparatur"})
+    assert "Reparatur-Café" in response.content.decode()
+    assert "Pocket-Park" not in response.content.decode()
+
+
+def test_unknown_district_filter_gets_a_message(client, dortmund):
+    response = client.get(reverse("idea_list", args=["dortmund"]), {"district": "atlantis"})
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_negative_page_gets_a_message(client, dortmund):
+    response = client.get(reverse("idea_list", args=["dortmund"]), {"page": "-3"})
+    assert response.status_code == 400
+    assert 'role="alert"' in response.content.decode()
+
+
+def test_htmx_request_gets_only_the_results(client, dortmund):
+    response = client.get(reverse("idea_list", args=["dortmund"]), HTTP_HX_REQUEST="true")
+    assert "<html" not in response.content.decode()
+    assert 'class="cards"' in response.content.decode()
+
+
+def test_submit_needs_sign_in(client, dortmund):
+    response = client.get(reverse("idea_submit", args=["dortmund"]))
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_submit_form_creates_the_idea(client, dortmund, resident):
+    client.force_login(resident)
+    response = client.post(reverse("idea_submit", args=["dortmund"]), idea_form_data())
+    idea = Idea.objects.get(title="Bank unter der Linde")
+    assert response.status_code == 302
+    assert response["Location"] == reverse("idea_detail", args=["dortmund", idea.pk])
+    assert idea.district.name == "Innenstadt-Nord"
+
+
+def test_submit_form_outside_city_shows_the_message(client, dortmund, resident):
+    client.force_login(resident)
+    response = client.post(
+        reverse("idea_submit", args=["dortmund"]),
+        idea_form_data(lat=str(PARIS[0]), lon=str(PARIS[1])),
+    )
+    assert response.status_code == 400
+    assert (
+        "außerhalb von Dortmund" in response.content.decode()
+        or "outside Dortmund" in response.content.decode()
+    )
+    assert not Idea.objects.filter(title="Bank unter der Linde").exists()
+
+
+def test_submit_form_refuses_a_pdf_named_jpg(client, dortmund, resident):
+    client.force_login(resident)
+    data = idea_form_data()
+    data["images"] = SimpleUploadedFile("plan.jpg", b"%PDF-1.4 fake", "image/jpeg")
+    response = client.post(reverse("idea_submit", args=["dortmund"]), data)
+    assert response.status_code == 400
+    assert "plan.jpg" in response.content.decode()
+    assert not Idea.objects.filter(title="Bank unter der Linde").exists()
+
+
+def test_submit_form_accepts_a_png(client, dortmund, resident):
+    client.force_login(resident)
+    data = idea_form_data()
+    data["images"] = SimpleUploadedFile("ok.png", image_bytes("PNG"), "image/png")
+    response = client.post(reverse("idea_submit", args=["dortmund"]), data)
+    assert response.status_code == 302
+    assert Idea.objects.get(title="Bank unter der Linde").images.count() == 1
+
+
+def test_unverified_user_is_sent_to_confirm_email(client, dortmund, unverified):
+    client.force_login(unverified)
+    response = client.get(reverse("idea_submit", args=["dortmund"]))
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email")
+
+
+def test_support_via_htmx_returns_the_button(client, dortmund, neighbour):
+    idea = Idea.objects.filter(city=dortmund).first()
+    client.force_login(neighbour)
+    url = reverse("idea_support", args=["dortmund", idea.pk])
+    response = client.post(url, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'aria-pressed="true"' in response.content.decode()
+    client.post(url, HTTP_HX_REQUEST="true")  # a double click does not count twice
+    idea.refresh_from_db()
+    assert idea.support_count == 1
+
+
+def test_hidden_comment_shows_the_reason_not_the_text(client, dortmund, resident, moderator):
+    idea = Idea.objects.filter(city=dortmund).first()
+    client.force_login(resident)
+    client.post(reverse("comment_add", args=["dortmund", idea.pk]), {"body": "Geheimer Unsinn"})
+    comment = idea.comments.get()
+    client.force_login(moderator)
+    client.post(
+        reverse("comment_hide", args=["dortmund", idea.pk, comment.pk]), {"reason": "Off-Topic"}
+    )
+    client.logout()
+    body = client.get(reverse("idea_detail", args=["dortmund", idea.pk])).content.decode()
+    assert "Geheimer Unsinn" not in body
+    assert "Off-Topic" in body
+
+
+def test_moderation_queue_is_for_staff_only(client, dortmund, resident, moderator):
+    url = reverse("moderation_queue", args=["dortmund"])
+    client.force_login(resident)
+    assert client.get(url).status_code == 404
+    client.force_login(moderator)
+    assert client.get(url).status_code == 200
+
+
+def test_unknown_city_is_404(client, db):
+    assert client.get("/atlantis/ideas/").status_code == 404
+
+
+@pytest.mark.parametrize("language,word", [("de", "Ideen"), ("en", "Ideas")])
+def test_language_switch(client, dortmund, language, word):
+    client.post(reverse("set_language"), {"language": language, "next": "/dortmund/ideas/"})
+    body = client.get(reverse("idea_list", args=["dortmund"])).content.decode()
+    assert f'lang="{language}"' in body
+    assert word in body

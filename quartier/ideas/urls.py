@@ -1,0 +1,24 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("ideas/", views.idea_list_view, name="idea_list"),
+    path("ideas/new/", views.idea_submit_view, name="idea_submit"),
+    path("ideas/<int:idea_id>/", views.idea_detail, name="idea_detail"),
+    path("ideas/<int:idea_id>/support/", views.idea_support_view, name="idea_support"),
+    path("ideas/<int:idea_id>/comments/", views.comment_add_view, name="comment_add"),
+    path("ideas/<int:idea_id>/report/", views.report_view, name="idea_report"),
+    path(
+        "ideas/<int:idea_id>/comments/<int:comment_id>/report/",
+        views.report_view,
+        name="comment_report",
+    ),
+    path("ideas/<int:idea_id>/hide/", views.idea_hide_view, name="idea_hide"),
+    path(
+        "ideas/<int:idea_id>/comments/<int:comment_id>/hide/",
+        views.comment_hide_view,
+        name="comment_hide",
+    ),
+    path("moderation/", views.moderation_queue, name="moderation_queue"),
+]

@@ -1,0 +1,265 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from quartier.accounts.permissions import can_moderate, can_participate
+from quartier.cities.selectors import city_get
+from quartier.core.errors import DomainError
+from quartier.core.views import map_config
+
+from . import services
+from .forms import AnalogIdeaForm, CommentForm, HideForm, IdeaFilterForm, IdeaForm, ReportForm
+from .models import Comment, Idea, Source
+from .selectors import idea_comments, idea_get, idea_list, idea_supported_by, report_queue
+
+IDEAS_PER_PAGE = 20
+
+
+def _city(request, city_slug: str):
+    city = city_get(slug=city_slug)
+    request.city = city
+    return city
+
+
+def idea_list_view(request, city_slug: str):
+    city = _city(request, city_slug)
+    form = IdeaFilterForm(request.GET or None, city=city)
+    status = 200
+    page = None
+    if form.is_bound and not form.is_valid():
+        status = 400
+    else:
+        filters = form.to_filters() if form.is_bound else None
+        paginator = Paginator(idea_list(city=city, filters=filters), IDEAS_PER_PAGE)
+        requested = form.cleaned_data.get("page") if form.is_bound else None
+        page = paginator.get_page(requested or 1)
+    template = "ideas/partials/_results.html" if request.htmx else "ideas/idea_list.html"
+    return render(
+        request,
+        template,
+        {"city": city, "form": form, "page": page, "query_string": _query_without_page(request)},
+        status=status,
+    )
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def idea_detail(request, city_slug: str, idea_id: int):
+    city = _city(request, city_slug)
+    idea = idea_get(city=city, idea_id=idea_id, viewer=request.user)
+    moderator = can_moderate(user=request.user)
+    if idea.is_hidden and not moderator:
+        return render(request, "ideas/idea_hidden.html", {"city": city, "idea": idea}, status=410)
+    return render(
+        request,
+        "ideas/idea_detail.html",
+        {
+            "city": city,
+            "idea": idea,
+            "comments": idea_comments(idea=idea),
+            "comment_form": CommentForm(),
+            "supported": idea_supported_by(idea=idea, user=request.user),
+            "can_participate": can_participate(user=request.user),
+            "can_moderate": moderator,
+            "hide_form": HideForm(),
+        },
+    )
+
+
+@login_required
+def idea_submit_view(request, city_slug: str):
+    city = _city(request, city_slug)
+    analog = request.GET.get("analog") == "1" or request.POST.get("analog") == "1"
+    if analog and not can_moderate(user=request.user):
+        raise Http404
+    if not analog and not can_participate(user=request.user):
+        messages.warning(request, _("Please confirm your email address before you submit ideas."))
+        return redirect("account_email")
+    form_class = AnalogIdeaForm if analog else IdeaForm
+    initial = {"innovator_type": request.user.innovator_type}
+    form = form_class(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            idea = services.idea_submit(
+                city=city,
+                author=request.user,
+                title=data["title"],
+                summary=data["summary"],
+                description=data["description"],
+                kind=data["kind"],
+                innovator_type=data["innovator_type"],
+                lat=data["lat"],
+                lon=data["lon"],
+                images=data["images"],
+                image_alt_texts=[data.get("image_alt_text") or ""] * len(data["images"]),
+                source=Source.ANALOG if analog else Source.ONLINE,
+                analog_origin=data.get("analog_origin", ""),
+            )
+        except DomainError as error:
+            form.add_error(_field_for(error), error.message)
+        else:
+            messages.success(request, _("Thank you! Your idea is now on the map."))
+            return redirect("idea_detail", city_slug=city.slug, idea_id=idea.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "ideas/idea_form.html",
+        {"city": city, "form": form, "analog": analog, "map_config": map_config(city)},
+        status=status,
+    )
+
+
+def _field_for(error: DomainError) -> str | None:
+    return {"outside_city": "lat", "invalid_image": "images"}.get(error.code)
+
+
+def _idea_for_write(request, city_slug: str, idea_id: int) -> Idea:
+    city = _city(request, city_slug)
+    return idea_get(city=city, idea_id=idea_id, viewer=request.user)
+
+
+@require_POST
+@login_required
+def idea_support_view(request, city_slug: str, idea_id: int):
+    idea = _idea_for_write(request, city_slug, idea_id)
+    try:
+        if request.POST.get("action") == "withdraw":
+            services.idea_unsupport(idea=idea, user=request.user)
+        else:
+            services.idea_support(idea=idea, user=request.user)
+    except DomainError as error:
+        if request.htmx:
+            return HttpResponseBadRequest(error.message)
+        messages.error(request, error.message)
+    if request.htmx:
+        return render(
+            request,
+            "ideas/partials/_support.html",
+            {
+                "city": idea.city,
+                "idea": idea,
+                "supported": idea_supported_by(idea=idea, user=request.user),
+                "can_participate": True,
+            },
+        )
+    return redirect("idea_detail", city_slug=city_slug, idea_id=idea.pk)
+
+
+@require_POST
+@login_required
+def comment_add_view(request, city_slug: str, idea_id: int):
+    idea = _idea_for_write(request, city_slug, idea_id)
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data.get("parent"):
+            parent = Comment.objects.filter(pk=form.cleaned_data["parent"], idea=idea).first()
+        try:
+            comment = services.comment_add(
+                idea=idea, author=request.user, body=form.cleaned_data["body"], parent=parent
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Your comment has been published."))
+            return redirect(f"{idea_url(idea)}#comment-{comment.pk}")
+    else:
+        messages.error(request, _("Please write a comment of at most 2,000 characters."))
+    return redirect(f"{idea_url(idea)}#comments")
+
+
+def idea_url(idea: Idea) -> str:
+    return reverse("idea_detail", kwargs={"city_slug": idea.city.slug, "idea_id": idea.pk})
+
+
+@login_required
+def report_view(request, city_slug: str, idea_id: int, comment_id: int | None = None):
+    idea = _idea_for_write(request, city_slug, idea_id)
+    comment = get_object_or_404(Comment, pk=comment_id, idea=idea) if comment_id else None
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report_create(
+                reporter=request.user,
+                reason=form.cleaned_data["reason"],
+                details=form.cleaned_data["details"],
+                idea=None if comment else idea,
+                comment=comment,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Thank you. The moderators will look at your report."))
+            return redirect(idea_url(idea))
+    return render(
+        request,
+        "ideas/report_form.html",
+        {"city": idea.city, "idea": idea, "comment": comment, "form": form},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+@login_required
+def comment_hide_view(request, city_slug: str, idea_id: int, comment_id: int):
+    idea = _idea_for_write(request, city_slug, idea_id)
+    comment = get_object_or_404(Comment, pk=comment_id, idea=idea)
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason for hiding."))
+    else:
+        try:
+            services.comment_hide(
+                comment=comment, moderator=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The comment is hidden."))
+    return redirect(f"{idea_url(idea)}#comment-{comment.pk}")
+
+
+@require_POST
+@login_required
+def idea_hide_view(request, city_slug: str, idea_id: int):
+    idea = _idea_for_write(request, city_slug, idea_id)
+    form = HideForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason for hiding."))
+    else:
+        try:
+            services.idea_hide(
+                idea=idea, moderator=request.user, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("The idea is hidden."))
+    return redirect(idea_url(idea))
+
+
+@login_required
+def moderation_queue(request, city_slug: str):
+    city = _city(request, city_slug)
+    if not can_moderate(user=request.user):
+        raise Http404
+    show_resolved = request.GET.get("resolved") == "1"
+    paginator = Paginator(
+        report_queue(city=city, viewer=request.user, include_resolved=show_resolved), 25
+    )
+    page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "ideas/moderation_queue.html",
+        {"city": city, "page": page, "show_resolved": show_resolved, "hide_form": HideForm()},
+    )
