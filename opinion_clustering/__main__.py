@@ -1,0 +1,5 @@
+import sys
+
+from opinion_clustering.cli import main
+
+sys.exit(main())
