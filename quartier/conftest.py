@@ -4,6 +4,7 @@ import pytest
 from allauth.account.models import EmailAddress
 from django.core.cache import cache
 from django.core.management import call_command
+from django.utils import translation
 from PIL import Image
 
 from quartier.accounts.models import User
@@ -11,6 +12,13 @@ from quartier.cities.models import City
 
 BORSIGPLATZ = (51.523333, 7.481667)
 PARIS = (48.8566, 2.3522)
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    # Services' messages are asserted in English; pages choose their language per request.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)

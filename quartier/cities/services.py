@@ -173,13 +173,18 @@ def districts_import_geojson(
     return districts
 
 
-def _parse_coordinate(value: str, *, bounds: tuple[float, float]) -> float | None:
+def _parse_coordinate(value: str, *, bounds: tuple[float, float], line: int) -> float | None:
     value = (value or "").strip()
     if not value:
         return None
-    number = float(value)
-    if not bounds[0] <= number <= bounds[1]:
-        raise ValueError(value)
+    try:
+        number = float(value)
+    except ValueError:
+        number = float("nan")
+    if not bounds[0] <= number <= bounds[1]:  # also false for NaN
+        raise InvalidGeoData(
+            _("Line %(line)d: invalid coordinate %(value)s.") % {"line": line, "value": value}
+        )
     return number
 
 
@@ -198,14 +203,8 @@ def hotspots_import_csv(*, city: City, text: str) -> list[Hotspot]:
         name = (row.get("name") or "").strip()
         if not name:
             raise InvalidGeoData(_("Line %(line)d: the name is empty.") % {"line": line_number})
-        try:
-            lat = _parse_coordinate(row.get("lat", ""), bounds=LAT_RANGE)
-            lon = _parse_coordinate(row.get("lon", ""), bounds=LON_RANGE)
-        except ValueError as error:
-            raise InvalidGeoData(
-                _("Line %(line)d: invalid coordinate %(value)s.")
-                % {"line": line_number, "value": error}
-            ) from error
+        lat = _parse_coordinate(row.get("lat", ""), bounds=LAT_RANGE, line=line_number)
+        lon = _parse_coordinate(row.get("lon", ""), bounds=LON_RANGE, line=line_number)
         if (lat is None) != (lon is None):
             lat = lon = None  # half a coordinate is no location; list the place without one
         rows.append(

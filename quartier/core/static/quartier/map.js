@@ -53,10 +53,10 @@
       maxZoom: 19,
       attribution: config.tileAttribution + (config.dataAttribution ? " | " + escapeHtml(config.dataAttribution) : ""),
     });
-    let tileErrors = 0;
+    // A separate notice, so that it never overwrites what the status line tells the user.
+    const tileNotice = document.getElementById(element.dataset.tileNotice);
     tiles.on("tileerror", () => {
-      tileErrors += 1;
-      if (tileErrors === 3) say(text.tilesFailed);
+      if (tileNotice && !tileNotice.textContent) tileNotice.textContent = text.tilesFailed;
     });
     tiles.addTo(map);
 
@@ -68,6 +68,8 @@
       districtFeatures = data.features;
       const layer = L.geoJSON(data, {
         style: { color: "#08427d", weight: 2, fillOpacity: 0.05 },
+        // When picking a place, a click anywhere (also inside a district) must place the idea.
+        interactive: !element.dataset.pick,
         onEachFeature: (feature, lyr) => {
           const p = feature.properties;
           lyr.bindTooltip(escapeHtml(p.name));
@@ -108,6 +110,7 @@
         });
         cluster.addLayers(markers);
         cluster.addTo(map);
+        element.quartierIdeaLayer = cluster;
         control.addOverlay(cluster, text.ideas);
         say(text.ideasLoaded.replace("%s", String(markers.length)));
         element.dataset.ideaCount = String(markers.length);
