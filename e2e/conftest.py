@@ -1,4 +1,4 @@
-"""Real-browser journeys: Debian's Chromium driven by Playwright against pytest-django's live server."""
+"""Real-browser journeys: Debian Chromium driven by Playwright against the live server."""
 
 import io
 import os
@@ -21,7 +21,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
-PASSWORD = "ein sicheres Passwort 2026"  # noqa: S105
+PASSWORD = "ein sicheres Passwort 2026"
 
 
 def pytest_collection_modifyitems(items):
