@@ -61,6 +61,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy quartier config e2e
 	$(PY) manage.py makemigrations --check --dry-run -v1
 
 test-unit: install-dev
@@ -70,7 +71,7 @@ test-postgres: install-dev postgres
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest quartier -m "not e2e" -p no:cacheprovider
 
 test-e2e: install-dev chromium
-	$(VENV)/bin/pytest e2e -m e2e -p no:cacheprovider
+	$(VENV)/bin/pytest e2e -m e2e -v -p no:cacheprovider
 
 # The whole suite: lint, unit tests on SQLite and on PostgreSQL, real-browser journeys.
 test: lint test-unit test-postgres test-e2e

@@ -28,7 +28,7 @@ def test_public_pages_have_no_serious_violations(page, path):
 def test_idea_detail_has_no_serious_violations(page):
     from quartier.ideas.models import Idea
 
-    idea = Idea.objects.first()
+    idea = Idea.objects.earliest("id")
     page.goto(f"{page.base_url}/dortmund/ideas/{idea.pk}/")
     assert serious_violations(page) == []
 

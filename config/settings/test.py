@@ -1,6 +1,7 @@
 """Tests: SQLite by default; DATABASE_URL switches them to PostgreSQL."""
 
 import os
+from pathlib import Path
 
 from .base import *  # noqa: F403
 
@@ -9,7 +10,7 @@ DEBUG = False
 ALLOWED_HOSTS = ["*"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "/tmp/quartier-test-media"))  # noqa: F405, S108
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", "/tmp/quartier-test-media"))  # noqa: S108
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

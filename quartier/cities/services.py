@@ -154,7 +154,7 @@ def districts_import_geojson(
             }
         )
 
-    districts = []
+    districts: list[District] = []
     for row in parsed:
         district, _created = District.objects.update_or_create(
             city=city,

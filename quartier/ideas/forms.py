@@ -34,7 +34,7 @@ class IdeaFilterForm(forms.Form):
     def __init__(self, *args, city: City, **kwargs):
         super().__init__(*args, **kwargs)
         self.districts = {district.slug: district for district in city.districts.order_by("name")}
-        self.fields["district"].choices = [
+        self.fields["district"].choices = [  # type: ignore[attr-defined]
             ("", _("All districts")),
             *((slug, district.name) for slug, district in self.districts.items()),
         ]

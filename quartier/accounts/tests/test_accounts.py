@@ -41,7 +41,7 @@ def test_signup_sends_a_verification_mail_and_stores_the_profile(client, db):
 
 
 def test_export_contains_what_we_store(client, dortmund, resident):
-    idea = Idea.objects.filter(city=dortmund).first()
+    idea = Idea.objects.filter(city=dortmund).earliest("id")
     services.comment_add(idea=idea, author=resident, body="Meine Meinung")
     services.idea_support(idea=idea, user=resident)
     client.force_login(resident)
@@ -53,7 +53,7 @@ def test_export_contains_what_we_store(client, dortmund, resident):
 
 
 def test_erasing_an_account_keeps_content_and_counts_true(client, dortmund, resident):
-    idea = Idea.objects.filter(city=dortmund).first()
+    idea = Idea.objects.filter(city=dortmund).earliest("id")
     services.idea_support(idea=idea, user=resident)
     comment = services.comment_add(idea=idea, author=resident, body="Bleibt stehen")
     client.force_login(resident)

@@ -58,7 +58,7 @@ def test_unknown_city_and_idea_are_404(client, dortmund):
 def test_geojson_of_ideas_follows_writes(client, dortmund, resident, moderator):
     first = client.get("/api/v1/cities/dortmund/ideas.geojson").json()
     assert len(first["features"]) == Idea.objects.filter(city=dortmund).count()
-    idea = Idea.objects.filter(city=dortmund).first()
+    idea = Idea.objects.filter(city=dortmund).earliest("id")
     services.idea_hide(idea=idea, moderator=moderator, reason="Test")
     second = client.get("/api/v1/cities/dortmund/ideas.geojson").json()
     assert idea.pk not in {feature["id"] for feature in second["features"]}
@@ -77,7 +77,7 @@ def test_geojson_escapes_titles(client, dortmund, resident):
 
 
 def test_idea_detail_has_no_personal_data(client, dortmund):
-    idea = Idea.objects.filter(city=dortmund).first()
+    idea = Idea.objects.filter(city=dortmund).earliest("id")
     data = client.get(f"/api/v1/cities/dortmund/ideas/{idea.pk}").json()
     assert data["title"] == idea.title
     assert "email" not in json.dumps(data)

@@ -47,7 +47,7 @@ def test_idea_list_runs_a_constant_number_of_queries(client, dortmund, resident,
 
 
 def test_anyone_can_read_list_and_detail(client, dortmund):
-    idea = Idea.objects.filter(city=dortmund).first()
+    idea = Idea.objects.filter(city=dortmund).earliest("id")
     assert client.get(reverse("idea_list", args=["dortmund"])).status_code == 200
     response = client.get(reverse("idea_detail", args=["dortmund", idea.pk]))
     assert response.status_code == 200
@@ -138,7 +138,7 @@ def test_unverified_user_is_sent_to_confirm_email(client, dortmund, unverified):
 
 
 def test_support_via_htmx_returns_the_button(client, dortmund, neighbour):
-    idea = Idea.objects.filter(city=dortmund).first()
+    idea = Idea.objects.filter(city=dortmund).earliest("id")
     client.force_login(neighbour)
     url = reverse("idea_support", args=["dortmund", idea.pk])
     response = client.post(url, HTTP_HX_REQUEST="true")
@@ -150,7 +150,7 @@ def test_support_via_htmx_returns_the_button(client, dortmund, neighbour):
 
 
 def test_hidden_comment_shows_the_reason_not_the_text(client, dortmund, resident, moderator):
-    idea = Idea.objects.filter(city=dortmund).first()
+    idea = Idea.objects.filter(city=dortmund).earliest("id")
     client.force_login(resident)
     client.post(reverse("comment_add", args=["dortmund", idea.pk]), {"body": "Geheimer Unsinn"})
     comment = idea.comments.get()

@@ -2,6 +2,7 @@
 
 import json
 from pathlib import Path
+from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.core.management.base import BaseCommand
@@ -27,7 +28,7 @@ DISTRICTS_NOTE = (
     "District boundaries are an approximation, not the official ones."
 )
 
-EXAMPLE_IDEAS = [
+EXAMPLE_IDEAS: list[dict[str, Any]] = [
     {
         "title": "Pocket-Park statt Parkplätze am Borsigplatz",
         "summary": "Vier Parkplätze werden zu einem kleinen Park mit Bänken, Beeten und Schatten.",
