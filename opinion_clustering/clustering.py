@@ -68,7 +68,11 @@ def _first_distinct_rows(points: FloatMatrix, k: int) -> _Partition:
 
 
 def _nearest(points: FloatMatrix, centers: FloatMatrix) -> tuple[NDArray[np.intp], FloatMatrix]:
-    squared = ((points[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+    # Summing per dimension avoids a (points, centres, dimensions) temporary: d is 2 here.
+    squared = np.zeros((len(points), len(centers)))
+    for dimension in range(points.shape[1]):
+        difference = points[:, dimension, None] - centers[None, :, dimension]
+        squared += difference * difference
     nearest = np.argmin(squared, axis=1)
     return nearest, np.sqrt(squared[np.arange(len(points)), nearest])
 
@@ -77,17 +81,20 @@ def _weighted_centers(
     points: FloatMatrix, weights: NDArray[np.float64], labels: NDArray[np.intp], n_clusters: int
 ) -> tuple[FloatMatrix, NDArray[np.intp]]:
     """Weighted mean per cluster index, and how many points each holds (unassigned ignored)."""
-    assigned = labels >= 0
-    label_of = labels[assigned]
-    weight_of = weights[assigned]
-    counts = np.bincount(label_of, minlength=n_clusters)
-    totals = np.bincount(label_of, weights=weight_of, minlength=n_clusters)
-    centers = np.zeros((n_clusters, points.shape[1]))
+    if labels.size and labels.min() < 0:
+        assigned = labels >= 0
+        points, weights, labels = points[assigned], weights[assigned], labels[assigned]
+    counts = np.bincount(labels, minlength=n_clusters)
+    totals = np.bincount(labels, weights=weights, minlength=n_clusters)
+    weighted = points * weights[:, None]
+    centers = np.empty((n_clusters, points.shape[1]))
     for dimension in range(points.shape[1]):
-        sums = np.bincount(
-            label_of, weights=weight_of * points[assigned, dimension], minlength=n_clusters
+        centers[:, dimension] = np.bincount(
+            labels, weights=weighted[:, dimension], minlength=n_clusters
         )
-        centers[:, dimension] = np.divide(sums, totals, out=np.zeros_like(sums), where=totals > 0)
+    occupied = totals > 0
+    centers[occupied] /= totals[occupied, None]
+    centers[~occupied] = 0.0
     return centers, counts
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from itertools import chain
+from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -19,8 +21,8 @@ INTERNAL_SIGN = -1.0
 FloatMatrix = NDArray[np.float64]
 
 
-@dataclass(frozen=True, slots=True)
-class VoteEvent:
+class VoteEvent(NamedTuple):
+    # A tuple rather than a dataclass so that a list of events converts to an array in one C call.
     participant_id: int
     statement_id: int
     vote: int  # +1 agree, -1 disagree, 0 pass (export convention)
@@ -51,9 +53,11 @@ class VoteMatrix:
 
     @classmethod
     def from_events(cls, events: Iterable[VoteEvent]) -> VoteMatrix:
+        table = _event_table(events)
+        # A stable sort keeps input order among equal timestamps: the later line wins a tie.
+        by_time = np.argsort(table[:, 3], kind="stable")
         matrix = cls()
-        # A stable sort keeps file order among equal timestamps, so the last row written wins ties.
-        matrix.record(sorted(events, key=lambda event: event.timestamp))
+        matrix._record_arrays(table[:, 0], table[:, 1], table[:, 2], order=by_time)
         return matrix
 
     @property
@@ -68,31 +72,50 @@ class VoteMatrix:
 
     def record(self, events: Iterable[VoteEvent]) -> None:
         """Apply events in order (a later vote overwrites an earlier one), growing as needed."""
-        latest: dict[tuple[int, int], float] = {}
-        for event in events:
-            if event.vote not in (AGREE, DISAGREE, PASS):
-                raise ValueError(f"vote must be -1, 0 or 1, got {event.vote!r}")
-            row = self._participant_index.get(event.participant_id)
-            if row is None:
-                row = len(self.participant_ids)
-                self._participant_index[event.participant_id] = row
-                self.participant_ids.append(event.participant_id)
-            column = self._statement_index.get(event.statement_id)
-            if column is None:
-                column = len(self.statement_ids)
-                self._statement_index[event.statement_id] = column
-                self.statement_ids.append(event.statement_id)
-            latest[row, column] = INTERNAL_SIGN * event.vote
+        table = _event_table(events)
+        self._record_arrays(table[:, 0], table[:, 1], table[:, 2])
+
+    def _record_arrays(
+        self,
+        participants: NDArray[np.int64],
+        statements: NDArray[np.int64],
+        votes: NDArray[np.int64],
+        order: NDArray[np.intp] | None = None,
+    ) -> None:
+        if order is not None:
+            participants, statements, votes = participants[order], statements[order], votes[order]
+        if not np.isin(votes, (AGREE, DISAGREE, PASS)).all():
+            raise ValueError(f"vote must be -1, 0 or 1, got {sorted(set(votes.tolist()))}")
+        rows = self._indices(participants, self.participant_ids, self._participant_index)
+        columns = self._indices(statements, self.statement_ids, self._statement_index)
         n_rows, n_columns = len(self.participant_ids), len(self.statement_ids)
         if self.values.shape != (n_rows, n_columns):
             grown = np.full((n_rows, n_columns), np.nan)
             old_rows, old_columns = self.values.shape
             grown[:old_rows, :old_columns] = self.values
             self.values = grown
-        if latest:
-            # numpy leaves the winner among repeated fancy indices unspecified, hence the dict.
-            cells = np.asarray(list(latest.keys()), dtype=np.intp)
-            self.values[cells[:, 0], cells[:, 1]] = np.fromiter(latest.values(), dtype=np.float64)
+        if len(votes):
+            # Keep each cell's last event: first occurrence in the reversed sequence.
+            cells = (rows * n_columns + columns)[::-1]
+            _, last = np.unique(cells, return_index=True)
+            self.values.flat[cells[last]] = INTERNAL_SIGN * votes[::-1][last]
+
+    @staticmethod
+    def _indices(
+        ids: NDArray[np.int64], known: list[int], index: dict[int, int]
+    ) -> NDArray[np.intp]:
+        """Position of each id, appending unseen ids in order of first appearance."""
+        unique, first_seen, inverse = np.unique(ids, return_index=True, return_inverse=True)
+        positions = np.empty(len(unique), dtype=np.intp)
+        for slot in np.argsort(first_seen, kind="stable").tolist():
+            identifier = int(unique[slot])
+            position = index.get(identifier)
+            if position is None:
+                position = len(known)
+                index[identifier] = position
+                known.append(identifier)
+            positions[slot] = position
+        return positions[inverse.reshape(-1)]
 
     def copy(self) -> VoteMatrix:
         return VoteMatrix(list(self.participant_ids), list(self.statement_ids), self.values.copy())
@@ -105,3 +128,11 @@ class VoteMatrix:
             self.participant_row(participant_id), self.statement_column(statement_id)
         ]
         return None if np.isnan(value) else int(INTERNAL_SIGN * value)
+
+
+def _event_table(events: Iterable[VoteEvent]) -> NDArray[np.int64]:
+    """(participant, statement, vote, timestamp) rows."""
+    listed = list(events)
+    # Flattening the tuples lets fromiter fill the array without a Python object per row.
+    flat = np.fromiter(chain.from_iterable(listed), np.int64, 4 * len(listed))
+    return flat.reshape(-1, 4)
