@@ -228,5 +228,6 @@ class Report(models.Model):
         return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d})"
 
     @property
-    def target(self) -> Idea | Comment:
-        return self.idea if self.idea_id else self.comment  # type: ignore[return-value]
+    def target_idea(self) -> Idea:
+        """The reported idea, or the idea under the reported comment."""
+        return self.idea if self.idea is not None else self.comment.idea  # type: ignore[union-attr]

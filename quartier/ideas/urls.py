@@ -21,4 +21,9 @@ urlpatterns = [
         name="comment_hide",
     ),
     path("moderation/", views.moderation_queue, name="moderation_queue"),
+    path(
+        "moderation/reports/<int:report_id>/dismiss/",
+        views.report_dismiss_view,
+        name="report_dismiss",
+    ),
 ]

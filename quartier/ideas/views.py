@@ -14,7 +14,7 @@ from quartier.core.views import map_config
 
 from . import services
 from .forms import AnalogIdeaForm, CommentForm, HideForm, IdeaFilterForm, IdeaForm, ReportForm
-from .models import Comment, Idea, Source
+from .models import Comment, Idea, Report, Source
 from .selectors import idea_comments, idea_get, idea_list, idea_supported_by, report_queue
 
 IDEAS_PER_PAGE = 20
@@ -71,6 +71,7 @@ def idea_detail(request, city_slug: str, idea_id: int):
             "can_participate": can_participate(user=request.user),
             "can_moderate": moderator,
             "hide_form": HideForm(),
+            "map_config": map_config(city),
         },
     )
 
@@ -246,6 +247,21 @@ def idea_hide_view(request, city_slug: str, idea_id: int):
         else:
             messages.success(request, _("The idea is hidden."))
     return redirect(idea_url(idea))
+
+
+@require_POST
+@login_required
+def report_dismiss_view(request, city_slug: str, report_id: int):
+    city = _city(request, city_slug)
+    report = get_object_or_404(Report, pk=report_id, city=city)
+    resolution = request.POST.get("resolution", "").strip() or _("No violation found")
+    try:
+        services.report_dismiss(report=report, moderator=request.user, resolution=resolution)
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("The report is closed."))
+    return redirect("moderation_queue", city_slug=city.slug)
 
 
 @login_required

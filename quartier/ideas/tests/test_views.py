@@ -182,3 +182,29 @@ def test_language_switch(client, dortmund, language, word):
     body = client.get(reverse("idea_list", args=["dortmund"])).content.decode()
     assert f'lang="{language}"' in body
     assert word in body
+
+
+def test_moderator_closes_a_report_without_action(client, dortmund, resident, moderator):
+    from quartier.ideas import services
+
+    idea = Idea.objects.filter(city=dortmund).earliest("id")
+    report = services.report_create(reporter=resident, reason="spam", idea=idea)
+    url = reverse("report_dismiss", args=["dortmund", report.pk])
+    client.force_login(resident)
+    client.post(url, {"resolution": "egal"})
+    report.refresh_from_db()
+    assert report.resolved_at is None  # residents cannot close reports
+    client.force_login(moderator)
+    queue = client.get(reverse("moderation_queue", args=["dortmund"])).content.decode()
+    assert idea.title in queue
+    client.post(url, {"resolution": "Kein Verstoß"})
+    report.refresh_from_db()
+    assert report.resolved_by == moderator and report.resolution == "Kein Verstoß"
+    queue = client.get(reverse("moderation_queue", args=["dortmund"])).content.decode()
+    assert idea.title not in queue
+
+
+def test_idea_page_shows_its_place_on_a_map(client, dortmund):
+    idea = Idea.objects.filter(city=dortmund).earliest("id")
+    body = client.get(reverse("idea_detail", args=["dortmund", idea.pk])).content.decode()
+    assert f'data-focus-lat="{idea.lat:f}"' in body

@@ -80,7 +80,13 @@
       control.addOverlay(layer, text.districts);
     }).catch(() => say(text.loadFailed));
 
-    if (!element.dataset.pick) {
+    if (element.dataset.focusLat) {
+      // One idea's place: a marker and its surroundings, without loading the whole city.
+      const focus = [parseFloat(element.dataset.focusLat), parseFloat(element.dataset.focusLon)];
+      map.setView(focus, 15);
+      L.marker(focus, { keyboard: false, title: element.dataset.focusTitle }).addTo(map)
+        .bindTooltip(escapeHtml(element.dataset.focusTitle), { permanent: false });
+    } else if (!element.dataset.pick) {
       fetch(config.hotspotsUrl).then((r) => r.json()).then((data) => {
         const located = { type: "FeatureCollection", features: data.features.filter((f) => f.geometry) };
         const layer = L.geoJSON(located, {
