@@ -1,8 +1,9 @@
 import json
+from pathlib import Path
 
 import pytest
 
-from opinion_clustering import VoteEvent, analyze
+from opinion_clustering import Analysis, VoteEvent, VoteMatrix, analyze
 from opinion_clustering.cli import main
 from opinion_clustering.opendata import (
     MODERATED_OUT,
@@ -12,16 +13,18 @@ from opinion_clustering.opendata import (
 )
 from opinion_clustering.tests.factories import planted_blocs
 
+Exported = tuple[Path, list[VoteEvent], list[Statement], Analysis]
+
 
 @pytest.fixture
-def exported(tmp_path):
+def exported(tmp_path: Path) -> Exported:
     events, _ = planted_blocs((20, 15), 12, seed=7)
     events.append(VoteEvent(0, 0, -1, 10**12))  # a changed vote: the later one must win
     statements = [
         Statement(id=s, author_id=s % 3, moderated=MODERATED_OUT if s == 11 else 1, body=f"S{s}")
         for s in range(12)
     ] + [Statement(id=12, author_id=0, is_meta=True, body="Ich wohne im Viertel, “seit Jahren”")]
-    conversation_analysis = analyze(read_conversation_matrix(events), moderated_out={11}, meta={12})
+    conversation_analysis = analyze(VoteMatrix.from_events(events), moderated_out={11}, meta={12})
     write_conversation(
         tmp_path,
         votes=events,
@@ -32,13 +35,7 @@ def exported(tmp_path):
     return tmp_path, events, statements, conversation_analysis
 
 
-def read_conversation_matrix(events):
-    from opinion_clustering import VoteMatrix
-
-    return VoteMatrix.from_events(events)
-
-
-def test_export_reads_back_identically(exported):
+def test_export_reads_back_identically(exported: Exported) -> None:
     folder, events, statements, analysis = exported
     conversation = read_conversation(folder)
     assert sorted(conversation.votes, key=lambda e: e.timestamp) == sorted(
@@ -58,7 +55,7 @@ def test_export_reads_back_identically(exported):
     assert conversation.summary["groups"] == str(analysis.k)
 
 
-def test_participants_votes_holds_the_latest_vote_in_export_sign(exported):
+def test_participants_votes_holds_the_latest_vote_in_export_sign(exported: Exported) -> None:
     folder, *_ = exported
     rows = (folder / "participants-votes.csv").read_text(encoding="utf-8").splitlines()
     header = rows[0].split(",")
@@ -66,7 +63,7 @@ def test_participants_votes_holds_the_latest_vote_in_export_sign(exported):
     assert first["participant"] == "0" and first["0"] == "-1"
 
 
-def test_reanalysing_the_export_gives_the_same_groups(exported):
+def test_reanalysing_the_export_gives_the_same_groups(exported: Exported) -> None:
     folder, _, _, analysis = exported
     conversation = read_conversation(folder)
     again = analyze(
@@ -75,7 +72,9 @@ def test_reanalysing_the_export_gives_the_same_groups(exported):
     assert again.groups == analysis.groups
 
 
-def test_cli_prints_the_documented_json(exported, capsys):
+def test_cli_prints_the_documented_json(
+    exported: Exported, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder, _, _, analysis = exported
     assert main(["analyze", str(folder), "--format", "json"]) == 0
     printed = json.loads(capsys.readouterr().out)
@@ -87,7 +86,9 @@ def test_cli_prints_the_documented_json(exported, capsys):
     assert set(printed["consensus"]) == {"agree", "disagree"}
 
 
-def test_cli_forces_k_and_exports(exported, tmp_path, capsys):
+def test_cli_forces_k_and_exports(
+    exported: Exported, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     folder, *_ = exported
     assert main(["analyze", str(folder), "--format", "json", "--k", "3"]) == 0
     assert json.loads(capsys.readouterr().out)["k"] == 3

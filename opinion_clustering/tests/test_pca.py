@@ -9,26 +9,27 @@ from opinion_clustering.pca import (
     project_participants,
     statement_extremity,
 )
+from opinion_clustering.votes import FloatMatrix
 
 
-def _random_votes(rng: np.random.Generator, n_rows: int, n_columns: int) -> np.ndarray:
-    votes = rng.choice([-1.0, 0.0, 1.0], size=(n_rows, n_columns))
+def _random_votes(rng: np.random.Generator, n_rows: int, n_columns: int) -> FloatMatrix:
+    votes: FloatMatrix = rng.choice([-1.0, 0.0, 1.0], size=(n_rows, n_columns))
     votes[rng.random((n_rows, n_columns)) < 0.4] = np.nan
     return votes
 
 
-def _assert_same_axes(found: np.ndarray, expected: np.ndarray) -> None:
+def _assert_same_axes(found: FloatMatrix, expected: FloatMatrix) -> None:
     for axis, reference in zip(found, expected, strict=True):
         assert abs(abs(float(axis @ reference)) - 1.0) < 1e-8
 
 
-def test_column_means_replace_only_missing_cells():
+def test_column_means_replace_only_missing_cells() -> None:
     values = np.array([[1.0, np.nan], [np.nan, -1.0], [0.0, 0.0]])
     assert impute_column_means(values).tolist() == [[1.0, -0.5], [0.5, -1.0], [0.0, 0.0]]
 
 
 @pytest.mark.parametrize("shape", [(60, 20), (15, 40)])
-def test_exact_axes_match_the_singular_vectors(shape):
+def test_exact_axes_match_the_singular_vectors(shape: tuple[int, int]) -> None:
     imputed = impute_column_means(_random_votes(np.random.default_rng(1), *shape))
     result = principal_components(imputed)
     _, _, right = np.linalg.svd(imputed - imputed.mean(axis=0), full_matrices=False)
@@ -36,7 +37,7 @@ def test_exact_axes_match_the_singular_vectors(shape):
     np.testing.assert_allclose(result.center, imputed.mean(axis=0))
 
 
-def test_krylov_axes_match_exact_cold_and_warm(monkeypatch):
+def test_krylov_axes_match_exact_cold_and_warm(monkeypatch: pytest.MonkeyPatch) -> None:
     imputed = impute_column_means(_random_votes(np.random.default_rng(2), 300, 120))
     exact = principal_components(imputed)
     monkeypatch.setattr(pca_module, "EXACT_EIGEN_LIMIT", 10)
@@ -46,14 +47,14 @@ def test_krylov_axes_match_exact_cold_and_warm(monkeypatch):
     _assert_same_axes(warm.components, exact.components)
 
 
-def test_axes_keep_the_previous_orientation():
+def test_axes_keep_the_previous_orientation() -> None:
     imputed = impute_column_means(_random_votes(np.random.default_rng(3), 50, 12))
     first = principal_components(imputed)
     again = principal_components(imputed, start=-first.components)
     np.testing.assert_allclose(again.components, -first.components, atol=1e-10)
 
 
-def test_projection_uses_voted_cells_scaled_by_sparsity():
+def test_projection_uses_voted_cells_scaled_by_sparsity() -> None:
     pca = PrincipalComponents(
         center=np.array([0.5, 0.0, 0.0, 0.0]),
         components=np.array([[1.0, 0.0, 0.0, 0.0], [0.0, 1.0, 0.0, 0.0]]),
@@ -65,7 +66,7 @@ def test_projection_uses_voted_cells_scaled_by_sparsity():
     np.testing.assert_allclose(projected[1], [0.5, -1.0])
 
 
-def test_extremity_is_the_length_of_a_lone_agree_projection():
+def test_extremity_is_the_length_of_a_lone_agree_projection() -> None:
     pca = PrincipalComponents(
         center=np.array([0.5, -0.5]), components=np.array([[0.6, 0.8], [0.8, -0.6]])
     )

@@ -1,10 +1,11 @@
 """Verification against Polis' own exports of real conversations (openData, CC BY 4.0)."""
 
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
-from opinion_clustering import ClusteringOptions, analyze
+from opinion_clustering import Analysis, ClusteringOptions, analyze
 from opinion_clustering.comparison import adjusted_rand_index
 from opinion_clustering.opendata import OpenDataConversation, read_conversation
 
@@ -19,11 +20,13 @@ CONVERSATIONS = [
 ]
 
 
-def _load(shared_data, name) -> OpenDataConversation:
+def _load(shared_data: Path, name: str) -> OpenDataConversation:
     return read_conversation(shared_data / "polis" / name)
 
 
-def _agreement_with_polis(conversation, analysis) -> tuple[float, list[int], list[int]]:
+def _agreement_with_polis(
+    conversation: OpenDataConversation, analysis: Analysis
+) -> tuple[float, list[int], list[int]]:
     polis = {p.id: p.group_id for p in conversation.participants if p.group_id is not None}
     both = sorted(set(polis) & set(analysis.groups))
     ari = adjusted_rand_index([polis[p] for p in both], [analysis.groups[p] for p in both])
@@ -32,7 +35,7 @@ def _agreement_with_polis(conversation, analysis) -> tuple[float, list[int], lis
     return ari, ours, theirs
 
 
-def test_bg2050_reproduces_polis_groups_and_consensus(shared_data):
+def test_bg2050_reproduces_polis_groups_and_consensus(shared_data: Path) -> None:
     conversation = _load(shared_data, "bg2050-volunteers")
     analysis = analyze(
         conversation.vote_matrix(), moderated_out=conversation.moderated_out, meta=conversation.meta
@@ -50,11 +53,12 @@ def test_bg2050_reproduces_polis_groups_and_consensus(shared_data):
     assert len(exported) > 300
     deltas = {tid: abs(analysis.group_informed_consensus[tid] - v) for tid, v in exported.items()}
     assert max(deltas.values()) < 0.005
-    top = sorted(analysis.group_informed_consensus, key=analysis.group_informed_consensus.get)
+    consensus = analysis.group_informed_consensus
+    top = sorted(consensus, key=lambda tid: consensus[tid])
     assert top[-3:][::-1] == [27, 205, 243]
 
 
-def test_vtaiwan_with_polis_k_agrees_with_polis_groups(shared_data):
+def test_vtaiwan_with_polis_k_agrees_with_polis_groups(shared_data: Path) -> None:
     conversation = _load(shared_data, "vtaiwan.uberx")
     analysis = analyze(
         conversation.vote_matrix(),
@@ -66,7 +70,9 @@ def test_vtaiwan_with_polis_k_agrees_with_polis_groups(shared_data):
 
 
 @pytest.mark.parametrize("name", CONVERSATIONS)
-def test_every_conversation_analyses_and_resumes_from_its_state(shared_data, name):
+def test_every_conversation_analyses_and_resumes_from_its_state(
+    shared_data: Path, name: str
+) -> None:
     conversation = _load(shared_data, name)
     matrix = conversation.vote_matrix()
     first = analyze(matrix, moderated_out=conversation.moderated_out, meta=conversation.meta)

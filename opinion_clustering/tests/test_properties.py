@@ -25,8 +25,8 @@ def _partition(groups: dict[int, int]) -> set[frozenset[int]]:
     shuffle_seed=st.integers(0, 10_000),
 )
 def test_participant_and_statement_order_does_not_change_groups(
-    sizes, n_statements, seed, shuffle_seed
-):
+    sizes: tuple[int, int, int], n_statements: int, seed: int, shuffle_seed: int
+) -> None:
     events, _ = planted_blocs(sizes, n_statements, seed=seed, flip_rate=0.2, missing_rate=0.3)
     reference = analyze(VoteMatrix.from_events(events))
     shuffled = list(events)
@@ -47,7 +47,9 @@ def test_participant_and_statement_order_does_not_change_groups(
     flip_rate=st.floats(0.0, 0.1),
     missing_rate=st.floats(0.0, 0.3),
 )
-def test_two_planted_blocs_are_found_exactly(sizes, n_statements, seed, flip_rate, missing_rate):
+def test_two_planted_blocs_are_found_exactly(
+    sizes: tuple[int, int], n_statements: int, seed: int, flip_rate: float, missing_rate: float
+) -> None:
     events, truth = planted_blocs(
         sizes,
         n_statements,

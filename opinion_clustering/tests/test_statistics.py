@@ -15,7 +15,9 @@ from opinion_clustering.statistics import (
 )
 
 
-def _tallies(agree, disagree, seen) -> VoteTallies:
+def _tallies(
+    agree: list[list[int]], disagree: list[list[int]], seen: list[list[int]]
+) -> VoteTallies:
     return VoteTallies(
         agree=np.array(agree, dtype=np.int64),
         disagree=np.array(disagree, dtype=np.int64),
@@ -23,7 +25,7 @@ def _tallies(agree, disagree, seen) -> VoteTallies:
     )
 
 
-def test_tally_counts_internal_agree_as_negative_and_pass_as_seen():
+def test_tally_counts_internal_agree_as_negative_and_pass_as_seen() -> None:
     values = np.array([[-1.0, 0.0], [1.0, np.nan], [-1.0, -1.0]])
     counts = tally(values, np.array([[True, True, False], [False, False, True]]))
     assert counts.agree.tolist() == [[1, 0], [1, 1]]
@@ -31,7 +33,7 @@ def test_tally_counts_internal_agree_as_negative_and_pass_as_seen():
     assert counts.seen.tolist() == [[2, 1], [1, 1]]
 
 
-def test_proportion_tests_use_pseudocounts():
+def test_proportion_tests_use_pseudocounts() -> None:
     assert proportion_test(np.array([9.0]), np.array([9.0]))[0] == 2 * math.sqrt(10) * 0.5
     z = two_proportion_test(np.array([8.0]), np.array([2.0]), np.array([10.0]), np.array([10.0]))
     p1, p2, pooled = 9 / 11, 3 / 11, 12 / 22
@@ -39,18 +41,18 @@ def test_proportion_tests_use_pseudocounts():
     assert abs(z[0] - expected) < 1e-12
 
 
-def test_two_proportion_test_is_zero_when_everyone_agrees():
+def test_two_proportion_test_is_zero_when_everyone_agrees() -> None:
     z = two_proportion_test(np.array([5.0]), np.array([3.0]), np.array([5.0]), np.array([3.0]))
     assert z[0] == 0.0
 
 
-def test_group_informed_consensus_is_the_product_over_groups():
+def test_group_informed_consensus_is_the_product_over_groups() -> None:
     counts = _tallies(agree=[[9, 0], [4, 1]], disagree=[[0, 9], [0, 3]], seen=[[10, 9], [5, 4]])
     expected = [(10 / 12) * (5 / 7), (1 / 11) * (2 / 6)]
     np.testing.assert_allclose(group_informed_consensus(counts), expected)
 
 
-def test_each_group_is_represented_by_what_sets_it_apart():
+def test_each_group_is_represented_by_what_sets_it_apart() -> None:
     # Statement 100 splits the groups; 101 is agreed by all; 102 is rejected by group 1 only.
     counts = _tallies(
         agree=[[20, 19, 10], [0, 19, 10]],
@@ -64,7 +66,7 @@ def test_each_group_is_represented_by_what_sets_it_apart():
     assert all(s.statement_id != 101 or s.repful_for == "agree" for s in repness[1])
 
 
-def test_excluded_statements_never_represent_a_group():
+def test_excluded_statements_never_represent_a_group() -> None:
     counts = _tallies(
         agree=[[20, 5], [0, 5]], disagree=[[0, 5], [20, 5]], seen=[[20, 10], [20, 10]]
     )
@@ -72,14 +74,14 @@ def test_excluded_statements_never_represent_a_group():
     assert all(s.statement_id != 100 for group in repness.values() for s in group)
 
 
-def test_majority_consensus_needs_a_significant_majority():
+def test_majority_consensus_needs_a_significant_majority() -> None:
     counts = _tallies(agree=[[18, 6, 1]], disagree=[[1, 5, 17]], seen=[[20, 12, 20]])
     consensus = majority_consensus(counts, [1, 2, 3])
     assert [s.statement_id for s in consensus.agree] == [1]
     assert [s.statement_id for s in consensus.disagree] == [3]
 
 
-def test_routing_priority_formula_and_fixed_meta_priority():
+def test_routing_priority_formula_and_fixed_meta_priority() -> None:
     counts = _tallies(agree=[[3, 3]], disagree=[[1, 1]], seen=[[5, 5]])
     priorities = routing_priorities(counts, np.array([0.5, 0.5]), np.array([False, True]))
     p_pass, p_agree = (1 + 1) / 7, 4 / 7

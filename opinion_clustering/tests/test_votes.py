@@ -4,7 +4,7 @@ import pytest
 from opinion_clustering.votes import VoteEvent, VoteMatrix
 
 
-def test_latest_vote_wins_by_timestamp_whatever_the_input_order():
+def test_latest_vote_wins_by_timestamp_whatever_the_input_order() -> None:
     matrix = VoteMatrix.from_events(
         [
             VoteEvent(participant_id=1, statement_id=10, vote=-1, timestamp=30),
@@ -16,12 +16,12 @@ def test_latest_vote_wins_by_timestamp_whatever_the_input_order():
     assert matrix.export_vote(2, 10) == 0
 
 
-def test_internal_sign_is_polis_agree_negative():
+def test_internal_sign_is_polis_agree_negative() -> None:
     matrix = VoteMatrix.from_events([VoteEvent(1, 10, 1), VoteEvent(1, 11, -1)])
     assert matrix.values.tolist() == [[-1.0, 1.0]]
 
 
-def test_record_grows_and_leaves_unvoted_cells_missing():
+def test_record_grows_and_leaves_unvoted_cells_missing() -> None:
     matrix = VoteMatrix.from_events([VoteEvent(1, 10, 1)])
     matrix.record([VoteEvent(2, 11, 0), VoteEvent(1, 10, -1)])
     assert matrix.participant_ids == [1, 2]
@@ -31,12 +31,12 @@ def test_record_grows_and_leaves_unvoted_cells_missing():
     assert matrix.vote_counts().tolist() == [1, 1]
 
 
-def test_later_event_in_the_same_batch_overwrites_earlier():
+def test_later_event_in_the_same_batch_overwrites_earlier() -> None:
     matrix = VoteMatrix()
     matrix.record([VoteEvent(1, 10, 1), VoteEvent(1, 10, 0), VoteEvent(1, 10, -1)])
     assert matrix.export_vote(1, 10) == -1
 
 
-def test_rejects_votes_outside_agree_disagree_pass():
+def test_rejects_votes_outside_agree_disagree_pass() -> None:
     with pytest.raises(ValueError, match="vote must be"):
         VoteMatrix.from_events([VoteEvent(1, 10, 2)])
