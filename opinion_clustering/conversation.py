@@ -17,9 +17,7 @@ from numpy.typing import NDArray
 from opinion_clustering.clustering import Cluster, distance_matrix, kmeans, silhouette
 from opinion_clustering.pca import (
     PrincipalComponents,
-    impute_column_means,
-    principal_components,
-    project_participants,
+    fit_and_project,
     statement_extremity,
 )
 from opinion_clustering.statistics import (
@@ -31,6 +29,7 @@ from opinion_clustering.statistics import (
     representative_statements,
     routing_priorities,
     tally,
+    with_zeroed_columns,
 )
 from opinion_clustering.votes import FloatMatrix, VoteMatrix
 
@@ -161,8 +160,7 @@ def analyze(
     )
 
     start = _previous_components(state, statement_ids)
-    pca = principal_components(impute_column_means(rating), start=start)
-    projections = project_participants(rating, pca)
+    pca, projections = fit_and_project(rating, start=start)
 
     in_rows = np.array(
         [row for row, pid in enumerate(participant_ids) if pid in in_conversation], dtype=np.intp
@@ -199,8 +197,13 @@ def analyze(
     # Group counts for consensus and routing come from the raw votes; repness and majority
     # consensus use the zeroed matrix and then drop the zeroed statements, as Polis does.
     group_tallies = tally(raw, membership)
-    zeroed_tallies = tally(rating, membership)
-    everyone_tallies = tally(rating, np.ones((1, len(participant_ids)), dtype=bool))
+    zeroed_columns = np.array([tid in zeroed_ids for tid in statement_ids], dtype=bool)
+    zeroed_tallies = with_zeroed_columns(group_tallies, zeroed_columns, membership.sum(axis=1))
+    everyone_tallies = with_zeroed_columns(
+        tally(raw, np.ones((1, len(participant_ids)), dtype=bool)),
+        zeroed_columns,
+        np.array([len(participant_ids)]),
+    )
     extremity = statement_extremity(pca)
     is_meta = np.array([tid in set(meta) for tid in statement_ids], dtype=bool)
     consensus_values = group_informed_consensus(group_tallies)

@@ -54,6 +54,32 @@ def principal_components(
     return PrincipalComponents(center, _orient(axes, start))
 
 
+def fit_and_project(
+    values: FloatMatrix, start: FloatMatrix | None = None
+) -> tuple[PrincipalComponents, FloatMatrix]:
+    """PCA of the mean-imputed votes and every participant's sparsity-aware projection.
+
+    Equal to principal_components(impute_column_means(values)) followed by project_participants,
+    but shares one centred matrix: a mean-imputed cell is exactly 0 once centred, which is also
+    what the projection counts for an unvoted cell.
+    """
+    voted = ~np.isnan(values)
+    counts = voted.sum(axis=0)
+    sums = np.where(voted, values, 0.0).sum(axis=0)
+    center = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
+    centered = np.where(voted, values - center, 0.0)
+    n_rows, n_columns = values.shape
+    if n_columns == 0:
+        return PrincipalComponents(center, np.zeros((2, 0))), np.zeros((n_rows, 2))
+    if min(n_rows, n_columns) <= EXACT_EIGEN_LIMIT:
+        axes = _exact_axes(centered, 2)
+    else:
+        axes = _krylov_axes(centered, 2, start)
+    pca = PrincipalComponents(center, _orient(axes, start))
+    scale = np.sqrt(n_columns / np.maximum(voted.sum(axis=1), 1))
+    return pca, np.asarray((centered @ pca.components.T) * scale[:, None], dtype=np.float64)
+
+
 def _exact_axes(centered: FloatMatrix, n_components: int) -> FloatMatrix:
     n_rows, n_columns = centered.shape
     if n_columns <= n_rows:

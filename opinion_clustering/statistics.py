@@ -75,6 +75,21 @@ def tally(values: FloatMatrix, membership: NDArray[np.bool_]) -> VoteTallies:
     )
 
 
+def with_zeroed_columns(
+    tallies: VoteTallies, zeroed: NDArray[np.bool_], row_sizes: NDArray[np.int64]
+) -> VoteTallies:
+    """The tallies of the matrix with `zeroed` columns set to 0 (pass) for every member."""
+    if not zeroed.any():
+        return tallies
+    seen = tallies.seen.copy()
+    seen[:, zeroed] = np.asarray(row_sizes, dtype=np.int64)[:, None]
+    return VoteTallies(
+        agree=np.where(zeroed, 0, tallies.agree),
+        disagree=np.where(zeroed, 0, tallies.disagree),
+        seen=seen,
+    )
+
+
 def proportion_test(successes: NDArray[np.float64], trials: NDArray[np.float64]) -> FloatMatrix:
     successes, trials = successes + 1, trials + 1
     return np.asarray(2 * np.sqrt(trials) * (successes / trials - 0.5))

@@ -33,8 +33,8 @@ class VoteEvent(NamedTuple):
 class VoteMatrix:
     """Latest votes in Polis' internal sign; NaN where a participant has not voted.
 
-    Rows and columns keep the order in which participants and statements first appeared, because
-    k-means is initialised from the first distinct rows and that order must be reproducible.
+    `from_events` orders rows and columns by id; `record` appends unseen ids at the end. The order
+    here is only storage: analyze() always works in id order (see conversation._canonical_order).
     """
 
     participant_ids: list[int] = field(default_factory=list)
@@ -54,10 +54,18 @@ class VoteMatrix:
     @classmethod
     def from_events(cls, events: Iterable[VoteEvent]) -> VoteMatrix:
         table = _event_table(events)
+        participants, rows = np.unique(table[:, 0], return_inverse=True)
+        statements, columns = np.unique(table[:, 1], return_inverse=True)
+        matrix = cls(
+            participants.tolist(),
+            statements.tolist(),
+            np.full((len(participants), len(statements)), np.nan),
+        )
         # A stable sort keeps input order among equal timestamps: the later line wins a tie.
         by_time = np.argsort(table[:, 3], kind="stable")
-        matrix = cls()
-        matrix._record_arrays(table[:, 0], table[:, 1], table[:, 2], order=by_time)
+        matrix._write_latest(
+            rows.reshape(-1)[by_time], columns.reshape(-1)[by_time], table[by_time, 2]
+        )
         return matrix
 
     @property
@@ -73,30 +81,24 @@ class VoteMatrix:
     def record(self, events: Iterable[VoteEvent]) -> None:
         """Apply events in order (a later vote overwrites an earlier one), growing as needed."""
         table = _event_table(events)
-        self._record_arrays(table[:, 0], table[:, 1], table[:, 2])
-
-    def _record_arrays(
-        self,
-        participants: NDArray[np.int64],
-        statements: NDArray[np.int64],
-        votes: NDArray[np.int64],
-        order: NDArray[np.intp] | None = None,
-    ) -> None:
-        if order is not None:
-            participants, statements, votes = participants[order], statements[order], votes[order]
-        if not np.isin(votes, (AGREE, DISAGREE, PASS)).all():
-            raise ValueError(f"vote must be -1, 0 or 1, got {sorted(set(votes.tolist()))}")
-        rows = self._indices(participants, self.participant_ids, self._participant_index)
-        columns = self._indices(statements, self.statement_ids, self._statement_index)
+        rows = self._indices(table[:, 0], self.participant_ids, self._participant_index)
+        columns = self._indices(table[:, 1], self.statement_ids, self._statement_index)
         n_rows, n_columns = len(self.participant_ids), len(self.statement_ids)
         if self.values.shape != (n_rows, n_columns):
             grown = np.full((n_rows, n_columns), np.nan)
             old_rows, old_columns = self.values.shape
             grown[:old_rows, :old_columns] = self.values
             self.values = grown
+        self._write_latest(rows, columns, table[:, 2])
+
+    def _write_latest(
+        self, rows: NDArray[np.intp], columns: NDArray[np.intp], votes: NDArray[np.int64]
+    ) -> None:
+        if not np.isin(votes, (AGREE, DISAGREE, PASS)).all():
+            raise ValueError(f"vote must be -1, 0 or 1, got {sorted(set(votes.tolist()))}")
         if len(votes):
-            # Keep each cell's last event: first occurrence in the reversed sequence.
-            cells = (rows * n_columns + columns)[::-1]
+            # Keep each cell's last event: its first occurrence in the reversed sequence.
+            cells = (rows * self.values.shape[1] + columns)[::-1]
             _, last = np.unique(cells, return_index=True)
             self.values.flat[cells[last]] = INTERNAL_SIGN * votes[::-1][last]
 
