@@ -146,8 +146,13 @@ def analyze(
     meta: Collection[int] = frozenset(),
     state: ClusteringState | None = None,
     options: ClusteringOptions | None = None,
+    unvoted_statements: Collection[int] = frozenset(),
 ) -> Analysis:
-    """Recompute everything from the current votes; deterministic given (matrix, state, options)."""
+    """Recompute everything from the current votes; deterministic given (matrix, state, options).
+
+    `unvoted_statements` only receive a routing priority: as in Polis, the math itself sees a
+    statement once it has a vote, so that it does not change the sparsity scaling before then.
+    """
     options = options or ClusteringOptions()
     state = state or ClusteringState()
     participant_ids, statement_ids, raw = _canonical_order(matrix)
@@ -205,7 +210,8 @@ def analyze(
         np.array([len(participant_ids)]),
     )
     extremity = statement_extremity(pca)
-    is_meta = np.array([tid in set(meta) for tid in statement_ids], dtype=bool)
+    meta_ids = set(meta)
+    is_meta = np.array([tid in meta_ids for tid in statement_ids], dtype=bool)
     consensus_values = group_informed_consensus(group_tallies)
     priorities = routing_priorities(group_tallies, extremity, is_meta)
 
@@ -238,7 +244,8 @@ def analyze(
         if group_ids
         else {},
         statement_extremity=_by_statement(statement_ids, extremity),
-        priorities=_by_statement(statement_ids, priorities),
+        priorities=_by_statement(statement_ids, priorities)
+        | _unvoted_priorities(set(unvoted_statements) - set(statement_ids), meta_ids),
         state=new_state,
     )
 
@@ -262,6 +269,17 @@ def _canonical_order(matrix: VoteMatrix) -> tuple[tuple[int, ...], tuple[int, ..
         tuple(matrix.statement_ids[i] for i in columns),
         values,
     )
+
+
+def _unvoted_priorities(statement_ids: set[int], meta_ids: set[int]) -> dict[int, float]:
+    ordered = sorted(statement_ids)
+    nothing = np.zeros((1, len(ordered)), dtype=np.int64)
+    priorities = routing_priorities(
+        VoteTallies(agree=nothing, disagree=nothing, seen=nothing),
+        np.zeros(len(ordered)),
+        np.array([tid in meta_ids for tid in ordered], dtype=bool),
+    )
+    return _by_statement(tuple(ordered), priorities)
 
 
 def _by_statement(statement_ids: tuple[int, ...], values: NDArray[np.float64]) -> dict[int, float]:

@@ -11,8 +11,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import numpy as np
+
 from opinion_clustering.conversation import Analysis
-from opinion_clustering.votes import AGREE, DISAGREE, VoteEvent, VoteMatrix
+from opinion_clustering.votes import AGREE, DISAGREE, INTERNAL_SIGN, VoteEvent, VoteMatrix
 
 MODERATED_OUT = -1
 UNMODERATED = 0
@@ -222,6 +224,16 @@ def write_participants(
     for statement in statements:
         if statement.author_id is not None:
             authored[statement.author_id] = authored.get(statement.author_id, 0) + 1
+    participant_ids = sorted(set(matrix.participant_ids) | set(authored))
+    # Export sign (+1 agree) on a grid of every participant and statement; NaN where unvoted.
+    grid = np.full((len(participant_ids), len(statement_ids)), np.nan)
+    row_of = {pid: row for row, pid in enumerate(participant_ids)}
+    column_of = {tid: column for column, tid in enumerate(statement_ids)}
+    rows = np.array([row_of[p] for p in matrix.participant_ids], dtype=np.intp)
+    columns = np.array([column_of[t] for t in matrix.statement_ids], dtype=np.intp)
+    grid[np.ix_(rows, columns)] = INTERNAL_SIGN * matrix.values
+    codes = np.where(np.isnan(grid), 3, grid + 1).astype(np.intp)
+    cell_text = ("-1", "0", "1", "")
     groups = analysis.groups if analysis else {}
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -229,25 +241,19 @@ def write_participants(
             ["participant", "group-id", "n-comments", "n-votes", "n-agree", "n-disagree"]
             + [str(tid) for tid in statement_ids]
         )
-        for participant in sorted(set(matrix.participant_ids) | set(authored)):
-            cells = [
-                matrix.export_vote(participant, tid)
-                if participant in matrix.participant_ids and tid in matrix.statement_ids
-                else None
-                for tid in statement_ids
-            ]
-            cast = [cell for cell in cells if cell is not None]
+        for row, participant in enumerate(participant_ids):
+            votes = grid[row]
             group = groups.get(participant)
             writer.writerow(
                 [
                     participant,
                     "" if group is None else group,
                     authored.get(participant, 0),
-                    len(cast),
-                    cast.count(AGREE),
-                    cast.count(DISAGREE),
+                    int((~np.isnan(votes)).sum()),
+                    int((votes == AGREE).sum()),
+                    int((votes == DISAGREE).sum()),
                 ]
-                + ["" if cell is None else cell for cell in cells]
+                + [cell_text[code] for code in codes[row].tolist()]
             )
 
 
