@@ -13,9 +13,11 @@ urlpatterns = [
     path("accounts/profile/", include("quartier.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", api.urls),
+    path("healthz", core_views.health, name="health"),
     path("<slug:city_slug>/", core_views.city_home, name="city_home"),
     path("<slug:city_slug>/map/", core_views.city_map, name="city_map"),
     path("<slug:city_slug>/", include("quartier.ideas.urls")),
+    path("<slug:city_slug>/", include("quartier.deliberation.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "quartier.accounts",
     "quartier.cities",
     "quartier.ideas",
+    "quartier.deliberation",
     "quartier.api",
 ]
 

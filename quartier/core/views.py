@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db.models import Count
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from quartier.cities.selectors import city_get, city_list, district_list, hotspot_list
@@ -14,6 +15,11 @@ def root(request):
     if any(city.slug == settings.DEFAULT_CITY_SLUG for city in cities):
         return redirect("city_home", city_slug=settings.DEFAULT_CITY_SLUG)
     return render(request, "core/cities.html", {"cities": city_list()})
+
+
+def health(request):
+    """The framework's floor for the benchmark, and a liveness probe: no database, no template."""
+    return HttpResponse("ok", content_type="text/plain")
 
 
 def city_home(request, city_slug: str):

@@ -11,6 +11,8 @@ from quartier.accounts.permissions import can_moderate, can_participate
 from quartier.cities.selectors import city_get
 from quartier.core.errors import DomainError
 from quartier.core.views import map_config
+from quartier.deliberation.permissions import can_open_conversation
+from quartier.deliberation.selectors import conversations_on_idea
 
 from . import services
 from .forms import AnalogIdeaForm, CommentForm, HideForm, IdeaFilterForm, IdeaForm, ReportForm
@@ -72,6 +74,8 @@ def idea_detail(request, city_slug: str, idea_id: int):
             "can_moderate": moderator,
             "hide_form": HideForm(),
             "map_config": map_config(city),
+            "conversations": conversations_on_idea(idea=idea),
+            "can_open_conversation": can_open_conversation(user=request.user, idea=idea),
         },
     )
 

@@ -11,6 +11,8 @@ from django.db import transaction
 from quartier.accounts.models import InnovatorType, User
 from quartier.cities.models import City
 from quartier.cities.services import city_upsert, districts_import_geojson, hotspots_import_csv
+from quartier.deliberation.selectors import conversations_on_idea
+from quartier.deliberation.services import conversation_open, statement_moderate
 from quartier.ideas.models import Idea, InnovationKind, Source
 from quartier.ideas.services import idea_submit
 
@@ -84,6 +86,18 @@ EXAMPLE_IDEAS: list[dict[str, Any]] = [
 ]
 
 
+EXAMPLE_STATEMENTS = [
+    "Am Borsigplatz fehlt Grün zum Verweilen.",
+    "Die Geschäfte rund um den Platz brauchen die Parkplätze.",
+    "Ein Pocket-Park macht den Platz für Kinder sicherer.",
+    "Lieferverkehr braucht Halteflächen direkt am Platz.",
+    "Bäume und Beete kühlen den Platz im Sommer.",
+    "Der Platz sollte erst ein Jahr lang als Reallabor getestet werden.",
+    "Nachbarinnen und Nachbarn würden die Beete pflegen.",
+    "Ich wohne in der Nordstadt.",
+]
+
+
 class Command(BaseCommand):
     help = "Load the Dortmund demo city (districts, hotspots, example ideas). Safe to run again."
 
@@ -113,16 +127,49 @@ class Command(BaseCommand):
                 city=city, text=(DEMO_DATA / "hotspots.csv").read_text("utf-8")
             )
             created = self._load_examples(city)
+            conversations = self._load_example_conversation(city)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Dortmund: {len(districts)} districts, {len(hotspots)} hotspots, "
-                f"{created} example ideas added."
+                f"{created} example ideas and {conversations} example opinion map added."
             )
         )
 
     def _load_examples(self, city: City) -> int:
         if Idea.objects.filter(city=city, is_example=True).exists():
             return 0
+        staff = self._example_team()
+        for example in EXAMPLE_IDEAS:
+            idea_submit(city=city, author=staff, is_example=True, **example)
+        return len(EXAMPLE_IDEAS)
+
+    def _load_example_conversation(self, city: City) -> int:
+        idea = Idea.objects.filter(
+            city=city, is_example=True, title__startswith="Pocket-Park"
+        ).first()
+        if idea is None or conversations_on_idea(idea=idea).exists():
+            return 0
+        team = self._example_team()
+        conversation = conversation_open(
+            city=city,
+            creator=team,
+            idea=idea,
+            question="Parkplätze am Borsigplatz in einen Pocket-Park umwandeln? (Beispiel)",
+            description="Ein Beispiel-Meinungsbild: Stimmen Sie den Aussagen zu, "
+            "lehnen Sie sie ab oder überspringen Sie sie.",
+            seed_statements=EXAMPLE_STATEMENTS,
+            allow_anonymous=True,
+        )
+        # A demographic question: asked of everyone, kept out of the groups and the consensus.
+        statement_moderate(
+            statement=conversation.statements.get(text=EXAMPLE_STATEMENTS[-1]),
+            moderator=team,
+            status="accepted",
+            is_meta=True,
+        )
+        return 1
+
+    def _example_team(self) -> User:
         staff, _created = User.objects.get_or_create(
             email="beispiele@quartier.invalid",
             defaults={"display_name": "Quartier-Team (Beispiele)", "is_staff": True},
@@ -133,6 +180,4 @@ class Command(BaseCommand):
         EmailAddress.objects.get_or_create(
             user=staff, email=staff.email, defaults={"verified": True, "primary": True}
         )
-        for example in EXAMPLE_IDEAS:
-            idea_submit(city=city, author=staff, is_example=True, **example)
-        return len(EXAMPLE_IDEAS)
+        return staff

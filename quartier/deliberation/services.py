@@ -1,0 +1,274 @@
+"""Every write on opinion maps: opening, joining, statements, votes, moderation, recomputation."""
+
+import logging
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from opinion_clustering import ClusteringState, VoteEvent, VoteMatrix, analyze
+from quartier.accounts.models import User
+from quartier.accounts.permissions import can_participate
+from quartier.cities.models import City
+from quartier.core.errors import PermissionDenied
+from quartier.core.rate_limits import rate_limit_check
+from quartier.ideas.models import Idea
+
+from .errors import ConversationClosed, ConversationError
+from .models import (
+    STATEMENT_MAX_LENGTH,
+    Conversation,
+    Participant,
+    Statement,
+    StatementModeration,
+    StatementStatus,
+    Vote,
+    VoteChoice,
+)
+from .permissions import can_moderate_conversation, can_open_conversation
+from .results import analysis_to_results
+
+logger = logging.getLogger(__name__)
+
+# Votes arriving within this window are analysed together in one background run.
+RECOMPUTE_DELAY = timedelta(seconds=5)
+# A run that holds the lock longer than this is taken to have died with its worker.
+RECOMPUTE_STALE_AFTER = timedelta(minutes=10)
+
+
+def _statement_text(text: str) -> str:
+    text = " ".join((text or "").replace("\x00", "").split())
+    if not text:
+        raise ConversationError(_("A statement must not be empty."))
+    if len(text) > STATEMENT_MAX_LENGTH:
+        raise ConversationError(
+            _("A statement has at most %(max)d characters (this one has %(length)d).")
+            % {"max": STATEMENT_MAX_LENGTH, "length": len(text)}
+        )
+    return text
+
+
+@transaction.atomic
+def conversation_open(
+    *,
+    city: City,
+    creator: User,
+    question: str,
+    description: str = "",
+    seed_statements: Sequence[str] = (),
+    opens_at: datetime | None = None,
+    closes_at: datetime | None = None,
+    allow_statements: bool = True,
+    statement_moderation: str = StatementModeration.BEFORE,
+    allow_anonymous: bool = False,
+    idea: Idea | None = None,
+) -> Conversation:
+    if not can_open_conversation(user=creator, idea=idea):
+        raise PermissionDenied(_("Only moderators or the idea's author can open an opinion map."))
+    if idea is not None and idea.city_id != city.pk:
+        raise ConversationError(_("The idea belongs to another city."))
+    question = " ".join((question or "").split())
+    if not question:
+        raise ConversationError(_("Please ask a question."))
+    opens_at = opens_at or timezone.now()
+    if closes_at is not None and closes_at <= opens_at:
+        raise ConversationError(_("The end must lie after the start."))
+    if statement_moderation not in StatementModeration.values:
+        raise ConversationError(_("Unknown kind of moderation."))
+    seeds = [_statement_text(text) for text in seed_statements if text.strip()]
+    conversation = Conversation.objects.create(
+        city=city,
+        idea=idea,
+        question=question[:200],
+        description=(description or "").strip()[:3_000],
+        created_by=creator,
+        opens_at=opens_at,
+        closes_at=closes_at,
+        allow_statements=allow_statements,
+        statement_moderation=statement_moderation,
+        allow_anonymous=allow_anonymous,
+    )
+    Statement.objects.bulk_create(
+        Statement(conversation=conversation, text=text, status="accepted", is_seed=True)
+        for text in dict.fromkeys(seeds)  # the same seed twice would split its votes
+    )
+    return conversation
+
+
+def new_anonymous_key() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def participant_join(*, conversation: Conversation, user, anonymous_key: str = "") -> Participant:
+    """The participant for this account or browser, created on first use."""
+    if can_participate(user=user):
+        lookup: dict = {"conversation": conversation, "user": user}
+    elif conversation.allow_anonymous:
+        if not anonymous_key or len(anonymous_key) > 64:
+            raise ConversationError(
+                _("Your browser did not keep your pseudonym; please allow cookies.")
+            )
+        lookup = {"conversation": conversation, "anonymous_key": anonymous_key}
+    else:
+        raise PermissionDenied(_("Please sign in with a verified email address to take part."))
+    try:
+        with transaction.atomic():
+            participant, _created = Participant.objects.get_or_create(**lookup)
+    except IntegrityError:  # two tabs joined at the same moment
+        participant = Participant.objects.get(**lookup)
+    return participant
+
+
+def vote_cast(*, participant: Participant, statement: Statement, choice: int) -> Vote:
+    """Record (or change) a vote; the analysis follows in the background."""
+    conversation = participant.conversation
+    if statement.conversation_id != conversation.pk:
+        raise ConversationError(_("This statement belongs to another opinion map."))
+    if not conversation.is_open():
+        raise ConversationClosed(_("This opinion map is closed."))
+    if statement.status != StatementStatus.ACCEPTED:
+        raise ConversationError(_("This statement is not open for votes."))
+    if choice not in VoteChoice.values:
+        raise ConversationError(_("Please agree, disagree or pass."))
+    with transaction.atomic():
+        # One row per (participant, statement), enforced by the database: a double click or a
+        # second tab changes the vote instead of counting it twice.
+        vote, created = Vote.objects.select_for_update().get_or_create(
+            participant=participant, statement=statement, defaults={"choice": choice}
+        )
+        if not created and vote.choice != choice:
+            vote.choice = choice
+            vote.save(update_fields=["choice", "updated_at"])
+        conversation_request_recompute(conversation=conversation)
+    return vote
+
+
+def statement_submit(*, participant: Participant, text: str) -> Statement:
+    conversation = participant.conversation
+    if not conversation.allow_statements:
+        raise ConversationError(_("This opinion map does not take new statements."))
+    if not conversation.is_open():
+        raise ConversationClosed(_("This opinion map is closed."))
+    text = _statement_text(text)
+    rate_limit_check(
+        action="statement_submit", actor_id=participant.pk, limit=10, period_seconds=3600
+    )
+    if conversation.statements.filter(text__iexact=text).exists():
+        raise ConversationError(_("This statement is already there."))
+    status = (
+        StatementStatus.PENDING
+        if conversation.statement_moderation == StatementModeration.BEFORE
+        else StatementStatus.ACCEPTED
+    )
+    return Statement.objects.create(
+        conversation=conversation, text=text, author=participant, status=status
+    )
+
+
+def statement_moderate(
+    *, statement: Statement, moderator: User, status: str, is_meta: bool | None = None
+) -> Statement:
+    if not can_moderate_conversation(user=moderator, conversation=statement.conversation):
+        raise PermissionDenied(_("Only the moderators of this opinion map can do this."))
+    if status not in StatementStatus.values:
+        raise ConversationError(_("Unknown moderation status."))
+    statement.status = status
+    if is_meta is not None:
+        statement.is_meta = is_meta
+    with transaction.atomic():
+        statement.save(update_fields=["status", "is_meta"])
+        # Moderated-out and meta statements are zeroed in the math: the map must follow.
+        conversation_request_recompute(conversation=statement.conversation)
+    return statement
+
+
+def conversation_request_recompute(*, conversation: Conversation) -> None:
+    """Ask for one background run; further requests until it starts are folded into it."""
+    claimed = Conversation.objects.filter(pk=conversation.pk, recompute_pending=False).update(
+        recompute_pending=True
+    )
+    if claimed:
+        transaction.on_commit(lambda: _enqueue_recompute(conversation.pk))
+
+
+def _enqueue_recompute(conversation_id: int) -> None:
+    from .tasks import recompute_conversation
+
+    runner = recompute_conversation
+    if runner.get_backend().supports_defer:
+        runner = runner.using(run_after=timezone.now() + RECOMPUTE_DELAY)
+    runner.enqueue(conversation_id)
+
+
+def conversation_recompute(*, conversation_id: int) -> bool:
+    """Run the opinion analysis; at most one run per conversation at a time.
+
+    Returns False when another run holds the lock (it will pick up the pending request).
+    A failed run keeps the previous results and records the error.
+    """
+    now = timezone.now()
+    locked = (
+        Conversation.objects.filter(pk=conversation_id)
+        .filter(
+            Q(computing_since__isnull=True) | Q(computing_since__lt=now - RECOMPUTE_STALE_AFTER)
+        )
+        .update(computing_since=now, recompute_pending=False)
+    )
+    if not locked:
+        return False
+    conversation = Conversation.objects.get(pk=conversation_id)
+    try:
+        results, state, vote_count = _analyse(conversation)
+    except Exception as error:
+        logger.exception("Opinion analysis of conversation %s failed", conversation_id)
+        Conversation.objects.filter(pk=conversation_id).update(
+            computing_since=None, compute_error=f"{type(error).__name__}: {error}"[:2_000]
+        )
+        return True
+    Conversation.objects.filter(pk=conversation_id).update(
+        results=results,
+        engine_state=state,
+        computed_at=timezone.now(),
+        computed_votes=vote_count,
+        compute_error="",
+        computing_since=None,
+    )
+    # Votes that came in during this run asked for another one; it was folded into this lock.
+    if Conversation.objects.filter(pk=conversation_id, recompute_pending=True).exists():
+        _enqueue_recompute(conversation_id)
+    return True
+
+
+def conversation_vote_events(conversation: Conversation) -> list[VoteEvent]:
+    return [
+        VoteEvent(participant_id, statement_id, choice, int(updated.timestamp() * 1000))
+        for participant_id, statement_id, choice, updated in Vote.objects.filter(
+            statement__conversation=conversation
+        )
+        .order_by("updated_at", "id")
+        .values_list("participant_id", "statement_id", "choice", "updated_at")
+    ]
+
+
+def _analyse(conversation: Conversation) -> tuple[dict, dict, int]:
+    events = conversation_vote_events(conversation)
+    statements = list(
+        conversation.statements.exclude(status=StatementStatus.PENDING).values_list(
+            "id", "status", "is_meta"
+        )
+    )
+    moderated_out = {sid for sid, status, _meta in statements if status == "rejected"}
+    meta = {sid for sid, _status, is_meta in statements if is_meta}
+    state = (
+        ClusteringState.from_json(conversation.engine_state) if conversation.engine_state else None
+    )
+    if not events:
+        return analysis_to_results(None, events), conversation.engine_state or {}, 0
+    analysis = analyze(
+        VoteMatrix.from_events(events), moderated_out=moderated_out, meta=meta, state=state
+    )
+    return analysis_to_results(analysis, events), analysis.state.to_json(), len(events)

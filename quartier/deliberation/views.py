@@ -1,0 +1,355 @@
+import hashlib
+import hmac
+import io
+import tempfile
+import zipfile
+from pathlib import Path
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from opinion_clustering.opendata import Statement as OpenDataStatement
+from opinion_clustering.opendata import write_conversation
+from quartier.accounts.permissions import can_participate
+from quartier.cities.selectors import city_get
+from quartier.core.errors import DomainError
+from quartier.ideas.models import Idea
+
+from . import services
+from .forms import ConversationForm, ModerationFilterForm, StatementForm
+from .models import Conversation, Participant, Statement, StatementStatus, VoteChoice
+from .opinion_map import GROUP_COLOURS, opinion_map
+from .permissions import can_join_conversation, can_moderate_conversation, can_open_conversation
+from .selectors import (
+    conversation_get,
+    conversation_list,
+    moderation_queue,
+    participant_progress,
+    statement_next,
+    statement_texts,
+)
+
+PSEUDONYM_COOKIE = "quartier_pseudonym"
+PSEUDONYM_MAX_AGE = 365 * 24 * 3600
+
+
+def _city(request, city_slug: str):
+    city = city_get(slug=city_slug)
+    request.city = city
+    return city
+
+
+def _browser_secret(request) -> str | None:
+    return request.get_signed_cookie(PSEUDONYM_COOKIE, default=None)
+
+
+def _anonymous_key(browser_secret: str | None, conversation: Conversation) -> str:
+    # One secret per browser, a different key per conversation: pseudonyms cannot be linked.
+    if not browser_secret:
+        return ""
+    return hmac.new(
+        browser_secret.encode(), f"conversation:{conversation.pk}".encode(), hashlib.sha256
+    ).hexdigest()[:48]
+
+
+def _existing_participant(request, conversation: Conversation) -> Participant | None:
+    if can_participate(user=request.user):
+        return Participant.objects.filter(conversation=conversation, user=request.user).first()
+    key = _anonymous_key(_browser_secret(request), conversation)
+    if conversation.allow_anonymous and key:
+        return Participant.objects.filter(conversation=conversation, anonymous_key=key).first()
+    return None
+
+
+def _join(request, response_cookies: dict, conversation: Conversation) -> Participant:
+    secret = _browser_secret(request)
+    if not secret and conversation.allow_anonymous and not can_participate(user=request.user):
+        secret = services.new_anonymous_key()
+        response_cookies[PSEUDONYM_COOKIE] = secret
+    return services.participant_join(
+        conversation=conversation,
+        user=request.user,
+        anonymous_key=_anonymous_key(secret, conversation),
+    )
+
+
+def _with_cookies(response: HttpResponse, cookies: dict) -> HttpResponse:
+    for name, value in cookies.items():
+        response.set_signed_cookie(
+            name, value, max_age=PSEUDONYM_MAX_AGE, httponly=True, samesite="Lax"
+        )
+    return response
+
+
+def conversation_list_view(request, city_slug: str):
+    city = _city(request, city_slug)
+    page = Paginator(conversation_list(city=city), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deliberation/conversation_list.html",
+        {"city": city, "page": page, "can_open": can_open_conversation(user=request.user)},
+    )
+
+
+@login_required
+def conversation_new(request, city_slug: str):
+    city = _city(request, city_slug)
+    idea = None
+    if request.GET.get("idea") or request.POST.get("idea"):
+        idea = get_object_or_404(
+            Idea, city=city, pk=request.GET.get("idea") or request.POST["idea"]
+        )
+    if not can_open_conversation(user=request.user, idea=idea):
+        raise Http404
+    initial = {"question": idea.title + "?" if idea else ""}
+    form = ConversationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            conversation = services.conversation_open(
+                city=city,
+                creator=request.user,
+                question=data["question"],
+                description=data["description"],
+                seed_statements=data["seed_statements"],
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                allow_statements=data["allow_statements"],
+                statement_moderation=data["statement_moderation"],
+                allow_anonymous=data["allow_anonymous"],
+                idea=idea,
+            )
+        except DomainError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("The opinion map is open."))
+            return redirect(
+                "conversation_detail", city_slug=city.slug, conversation_id=conversation.pk
+            )
+    return render(
+        request,
+        "deliberation/conversation_form.html",
+        {"city": city, "form": form, "idea": idea},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _voting_context(request, conversation: Conversation, participant: Participant | None) -> dict:
+    if participant is not None:
+        statement = statement_next(participant=participant)
+    else:
+        statement = (
+            conversation.statements.filter(status=StatementStatus.ACCEPTED).order_by("id").first()
+        )
+    return {
+        "conversation": conversation,
+        "statement": statement,
+        "progress": participant_progress(participant=participant, conversation=conversation),
+        "can_join": can_join_conversation(user=request.user, conversation=conversation),
+        "choices": VoteChoice,
+        "statement_form": StatementForm(),
+    }
+
+
+def conversation_detail(request, city_slug: str, conversation_id: int):
+    city = _city(request, city_slug)
+    conversation = conversation_get(city=city, conversation_id=conversation_id)
+    participant = _existing_participant(request, conversation)
+    context = {
+        "city": city,
+        "can_moderate": can_moderate_conversation(user=request.user, conversation=conversation),
+        **_voting_context(request, conversation, participant),
+    }
+    return render(request, "deliberation/conversation_detail.html", context)
+
+
+@require_POST
+def vote_view(request, city_slug: str, conversation_id: int):
+    city = _city(request, city_slug)
+    conversation = conversation_get(city=city, conversation_id=conversation_id)
+    cookies: dict = {}
+    participant: Participant | None
+    try:
+        statement = get_object_or_404(
+            Statement, pk=request.POST.get("statement"), conversation=conversation
+        )
+        choice = int(request.POST.get("choice", "x"))
+        participant = _join(request, cookies, conversation)
+        services.vote_cast(participant=participant, statement=statement, choice=choice)
+    except (ValueError, TypeError):
+        messages.error(request, _("Please agree, disagree or pass."))
+        participant = _existing_participant(request, conversation)
+    except DomainError as error:
+        messages.error(request, error.message)
+        participant = _existing_participant(request, conversation)
+    if request.htmx:
+        context = {"city": city, **_voting_context(request, conversation, participant)}
+        response = render(request, "deliberation/partials/_voting.html", context)
+    else:
+        response = redirect(
+            "conversation_detail", city_slug=city.slug, conversation_id=conversation.pk
+        )
+    return _with_cookies(response, cookies)
+
+
+@require_POST
+def statement_add_view(request, city_slug: str, conversation_id: int):
+    city = _city(request, city_slug)
+    conversation = conversation_get(city=city, conversation_id=conversation_id)
+    form = StatementForm(request.POST)
+    cookies: dict = {}
+    if not form.is_valid():
+        messages.error(request, _("A statement has between 1 and 280 characters."))
+    else:
+        try:
+            participant = _join(request, cookies, conversation)
+            statement = services.statement_submit(
+                participant=participant, text=form.cleaned_data["text"]
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            if statement.status == StatementStatus.PENDING:
+                messages.success(request, _("Thank you! Your statement appears after moderation."))
+            else:
+                messages.success(request, _("Thank you! Your statement is published."))
+    response = redirect("conversation_detail", city_slug=city.slug, conversation_id=conversation.pk)
+    return _with_cookies(response, cookies)
+
+
+def conversation_results(request, city_slug: str, conversation_id: int):
+    city = _city(request, city_slug)
+    conversation = conversation_get(city=city, conversation_id=conversation_id)
+    results = conversation.results or {}
+    texts = statement_texts(conversation=conversation)
+    counts = results.get("counts", {})
+    early = [
+        {
+            "statement": texts[int(sid)],
+            "agree": row[0],
+            "disagree": row[1],
+            "pass": row[2],
+            "total": sum(row),
+        }
+        for sid, row in counts.items()
+        if int(sid) in texts and texts[int(sid)].status == StatementStatus.ACCEPTED
+    ]
+    early.sort(key=lambda item: (-item["total"], item["statement"].pk))
+    consensus = sorted(
+        (
+            (value, texts[int(sid)])
+            for sid, value in results.get("group_informed_consensus", {}).items()
+            if int(sid) in texts
+            and texts[int(sid)].status == StatementStatus.ACCEPTED
+            and not texts[int(sid)].is_meta
+        ),
+        key=lambda item: -item[0],
+    )[:5]
+    groups = [
+        {
+            **group,
+            "colour": GROUP_COLOURS.get(group["label"]),
+            "representative": [
+                {**item, "text": texts[item["statement"]].text}
+                for item in group["representative"]
+                if item["statement"] in texts
+            ],
+        }
+        for group in results.get("groups", [])
+    ]
+    return render(
+        request,
+        "deliberation/conversation_results.html",
+        {
+            "city": city,
+            "conversation": conversation,
+            "results": results,
+            "early": early,
+            "consensus": consensus,
+            "groups": groups,
+            "map": opinion_map(results),
+        },
+    )
+
+
+def conversation_export(request, city_slug: str, conversation_id: int):
+    """The conversation in Polis' openData layout (votes, comments, participants-votes, summary)."""
+    city = _city(request, city_slug)
+    conversation = conversation_get(city=city, conversation_id=conversation_id)
+    statements = [
+        OpenDataStatement(
+            id=statement.pk,
+            author_id=statement.author_id,
+            moderated={"accepted": 1, "pending": 0, "rejected": -1}[statement.status],
+            is_meta=statement.is_meta,
+            is_seed=statement.is_seed,
+            body=statement.text,
+            timestamp=int(statement.created_at.timestamp() * 1000),
+        )
+        for statement in conversation.statements.order_by("id")
+    ]
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder:
+        write_conversation(
+            Path(folder),
+            votes=services.conversation_vote_events(conversation),
+            statements=statements,
+            summary={
+                "topic": conversation.question,
+                "url": request.build_absolute_uri(
+                    reverse("conversation_detail", args=[city.slug, conversation.pk])
+                ),
+            },
+        )
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(Path(folder).iterdir()):
+                archive.write(path, arcname=path.name)
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="quartier-{city.slug}-opinion-map-{conversation.pk}.zip"'
+    )
+    return response
+
+
+@login_required
+def moderation_view(request, city_slug: str, conversation_id: int):
+    city = _city(request, city_slug)
+    conversation = conversation_get(city=city, conversation_id=conversation_id)
+    if not can_moderate_conversation(user=request.user, conversation=conversation):
+        raise Http404
+    if request.method == "POST":
+        statement = get_object_or_404(
+            Statement, pk=request.POST.get("statement"), conversation=conversation
+        )
+        try:
+            services.statement_moderate(
+                statement=statement,
+                moderator=request.user,
+                status=request.POST.get("status", statement.status),
+                is_meta=request.POST.get("is_meta") == "1" if "is_meta" in request.POST else None,
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("Saved."))
+        return redirect(request.get_full_path())
+    form = ModerationFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    statements = moderation_queue(
+        conversation=conversation,
+        status=filters.get("status") or None,
+        query=filters.get("q") or None,
+    )
+    page = Paginator(statements, 25).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "deliberation/moderation.html",
+        {"city": city, "conversation": conversation, "page": page, "form": form,
+         "statuses": StatementStatus},
+    )  # fmt: skip
