@@ -208,3 +208,14 @@ def test_idea_page_shows_its_place_on_a_map(client, dortmund):
     idea = Idea.objects.filter(city=dortmund).earliest("id")
     body = client.get(reverse("idea_detail", args=["dortmund", idea.pk])).content.decode()
     assert f'data-focus-lat="{idea.lat:f}"' in body
+
+
+def test_admin_lists_ideas_for_staff(client, dortmund, db):
+    from quartier.accounts.models import User
+
+    admin = User.objects.create_superuser(email="root@example.org", password="x", display_name="R")
+    client.force_login(admin)
+    for url in ["/admin/ideas/idea/", "/admin/ideas/comment/", "/admin/ideas/report/"]:
+        assert client.get(url).status_code == 200, url
+    body = client.get("/admin/ideas/idea/", {"q": "Pocket"}).content.decode()
+    assert "Pocket-Park" in body
