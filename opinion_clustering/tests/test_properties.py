@@ -45,7 +45,9 @@ def test_participant_and_statement_order_does_not_change_groups(
     n_statements=st.integers(20, 40),
     seed=st.integers(0, 10_000),
     flip_rate=st.floats(0.0, 0.05),
-    missing_rate=st.floats(0.0, 0.3),
+    # More missing votes spread a bloc radially (the sparsity scaling pushes light voters out),
+    # and Polis' silhouette may then rightly prefer a third group: that is not a planted split.
+    missing_rate=st.floats(0.0, 0.15),
 )
 def test_two_planted_blocs_are_found_exactly(
     sizes: tuple[int, int], n_statements: int, seed: int, flip_rate: float, missing_rate: float
