@@ -212,6 +212,7 @@ def test_next_statement_skips_answered_ones_and_progress_counts(conversation):
 
 def test_vote_page_and_vote_through_the_view(client, conversation, resident):
     url = reverse("conversation_detail", args=["dortmund", conversation.pk])
+    client.cookies["django_language"] = "en"
     assert "Sign in to take part" in client.get(url).content.decode()
     client.force_login(resident)
     body = client.get(url).content.decode()
