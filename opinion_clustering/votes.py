@@ -61,11 +61,14 @@ class VoteMatrix:
             statements.tolist(),
             np.full((len(participants), len(statements)), np.nan),
         )
-        # A stable sort keeps input order among equal timestamps: the later line wins a tie.
-        by_time = np.argsort(table[:, 3], kind="stable")
-        matrix._write_latest(
-            rows.reshape(-1)[by_time], columns.reshape(-1)[by_time], table[by_time, 2]
-        )
+        rows, columns, votes = rows.reshape(-1), columns.reshape(-1), table[:, 2]
+        timestamps = table[:, 3]
+        # Exports and database queries usually arrive in time order already; skip the sort then.
+        if len(timestamps) > 1 and np.any(timestamps[1:] < timestamps[:-1]):
+            # A stable sort keeps input order among equal timestamps: the later line wins a tie.
+            by_time = np.argsort(timestamps, kind="stable")
+            rows, columns, votes = rows[by_time], columns[by_time], votes[by_time]
+        matrix._write_latest(rows, columns, votes)
         return matrix
 
     @property

@@ -7,7 +7,8 @@ from opinion_clustering import VoteMatrix, analyze
 from opinion_clustering.comparison import adjusted_rand_index
 from opinion_clustering.tests.factories import planted_blocs
 
-SETTINGS = settings(max_examples=25, deadline=None)
+# Derandomised so that CI runs the same examples every time; explore locally with more.
+SETTINGS = settings(max_examples=25, deadline=None, derandomize=True)
 
 
 def _partition(groups: dict[int, int]) -> set[frozenset[int]]:
