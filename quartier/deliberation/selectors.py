@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
+from opinion_clustering.routing import next_statement
 from quartier.cities.models import City
 from quartier.ideas.models import Idea
 
@@ -64,24 +65,21 @@ def participant_progress(
 
 
 def statement_next(*, participant: Participant) -> Statement | None:
-    """The next statement to show, drawn by Polis' routing priority.
+    """The next statement to show, drawn in proportion to Polis' routing priority.
 
     Statements added since the last analysis have no priority yet; they get the highest known
-    one, so that new statements are seen soon (as Polis' priority formula favours unseen ones).
+    one, so that new statements are seen soon (Polis' formula favours little-seen statements).
     The draw is seeded by participant and progress: a reload shows the same statement.
     """
     conversation = participant.conversation
     voted = set(participant.votes.values_list("statement_id", flat=True))
-    candidates = [sid for sid in _open_statement_ids(conversation) if sid not in voted]
-    if not candidates:
-        return None
-    priorities = (conversation.results or {}).get("priorities", {})
-    known = [priorities[str(sid)] for sid in candidates if str(sid) in priorities]
-    fallback = max(known, default=1.0) or 1.0
-    weights = [max(priorities.get(str(sid), fallback), 1e-9) for sid in candidates]
-    chooser = random.Random(f"{participant.pk}:{len(voted)}")  # routing, not security
-    chosen = chooser.choices(candidates, weights=weights, k=1)[0]
-    return Statement.objects.get(pk=chosen)
+    open_ids = _open_statement_ids(conversation)
+    stored = (conversation.results or {}).get("priorities", {})
+    fallback = max(stored.values(), default=1.0) or 1.0
+    priorities = {sid: float(stored.get(str(sid), fallback)) for sid in open_ids}
+    draw = random.Random(f"{participant.pk}:{len(voted)}").random()  # routing, not security
+    chosen = next_statement(priorities, already_voted=voted, draw=draw)
+    return None if chosen is None else Statement.objects.get(pk=chosen)
 
 
 def statement_texts(*, conversation: Conversation) -> dict[int, Statement]:
