@@ -16,7 +16,7 @@ from quartier.cities.selectors import district_list, hotspot_list
 from quartier.ideas.models import Idea, InnovationKind, Stage
 from quartier.ideas.selectors import SORT_ORDERS, IdeaFilters, idea_list
 
-from .geojson import ideas_geojson_text
+from .geojson import ideas_geojson_response
 
 api = NinjaAPI(
     title="Quartier API",
@@ -196,7 +196,7 @@ def ideas(request: HttpRequest, city: str, params: Query[IdeaQuery]):
     response={200: dict},
 )
 def ideas_geojson(request: HttpRequest, city: str):
-    return _geojson_response(ideas_geojson_text(city=_city(city)))
+    return ideas_geojson_response(city=_city(city), request=request)
 
 
 @api.get("/cities/{city}/ideas/{idea_id}", response=IdeaDetailOut, url_name="idea")

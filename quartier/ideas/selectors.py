@@ -82,7 +82,8 @@ def idea_list(*, city: City, filters: IdeaFilters | None = None) -> QuerySet[Ide
         IdeaListQuerySet(Idea)
         .filter(city=city, hidden_at__isnull=True)
         .select_related("district", "author")
-        .defer("description", "description_html")
+        # A list shows the district's name; its polygon is JSON that would be parsed per row.
+        .defer("description", "description_html", "district__geometry")
     )
     if not filters.query:  # searches are too varied to be worth caching
         ideas._count_version = f"{city.pk}:{city.ideas_changed_at.timestamp()}"
