@@ -12,7 +12,9 @@ from opinion_clustering.votes import FloatMatrix
 # Below this size an exact symmetric eigendecomposition is cheaper than iterating.
 EXACT_EIGEN_LIMIT = 400
 KRYLOV_BLOCK = 4
-KRYLOV_DEPTH = 10
+KRYLOV_DEPTH = 6
+# A warm start (last update's axes) usually converges in a shallow space; try that first.
+KRYLOV_FIRST_DEPTH = 4
 KRYLOV_RESTARTS = 8
 RESIDUAL_TOLERANCE = 1e-9
 
@@ -106,10 +108,11 @@ def _krylov_axes(
     block = np.random.default_rng(0).standard_normal((n_columns, KRYLOV_BLOCK))
     if start is not None and start.shape == (n_components, n_columns):
         block[:, :n_components] = start.T
-    for _ in range(KRYLOV_RESTARTS):
+    for attempt in range(KRYLOV_RESTARTS):
         basis, _ = np.linalg.qr(block)
         blocks = [basis]
-        for _ in range(KRYLOV_DEPTH):
+        depth = KRYLOV_FIRST_DEPTH if attempt == 0 and start is not None else KRYLOV_DEPTH
+        for _ in range(depth):
             grown = centered.T @ (centered @ blocks[-1])
             whole = np.hstack(blocks)
             for _ in range(2):  # twice is enough for Gram-Schmidt to be numerically orthogonal
