@@ -4,6 +4,7 @@ import pytest
 from opinion_clustering import pca as pca_module
 from opinion_clustering.pca import (
     PrincipalComponents,
+    fit_and_project,
     impute_column_means,
     principal_components,
     project_participants,
@@ -73,3 +74,26 @@ def test_extremity_is_the_length_of_a_lone_agree_projection() -> None:
     lone_agree = np.array([[-1.0, np.nan], [np.nan, -1.0]])
     expected = np.linalg.norm(project_participants(lone_agree, pca), axis=1)
     np.testing.assert_allclose(statement_extremity(pca), expected)
+
+
+@pytest.mark.parametrize("restarts", [8, 1])
+def test_krylov_restarts_and_falls_back_to_exact_when_too_shallow(
+    monkeypatch: pytest.MonkeyPatch, restarts: int
+) -> None:
+    imputed = impute_column_means(_random_votes(np.random.default_rng(5), 200, 90))
+    exact = principal_components(imputed)
+    monkeypatch.setattr(pca_module, "EXACT_EIGEN_LIMIT", 10)
+    monkeypatch.setattr(pca_module, "KRYLOV_FIRST_DEPTH", 1)
+    monkeypatch.setattr(pca_module, "KRYLOV_DEPTH", 2)
+    monkeypatch.setattr(pca_module, "KRYLOV_RESTARTS", restarts)
+    found = principal_components(imputed, start=np.roll(exact.components, 1, axis=1))
+    _assert_same_axes(found.components, exact.components)
+
+
+def test_fit_and_project_equals_imputing_then_projecting() -> None:
+    values = _random_votes(np.random.default_rng(6), 40, 15)
+    pca, projections = fit_and_project(values)
+    reference = principal_components(impute_column_means(values))
+    np.testing.assert_allclose(pca.center, reference.center)
+    np.testing.assert_allclose(pca.components, reference.components, atol=1e-12)
+    np.testing.assert_allclose(projections, project_participants(values, pca), atol=1e-12)
