@@ -68,11 +68,14 @@ def _first_distinct_rows(points: FloatMatrix, k: int) -> _Partition:
 
 
 def _nearest(points: FloatMatrix, centers: FloatMatrix) -> tuple[NDArray[np.intp], FloatMatrix]:
-    # Summing per dimension avoids a (points, centres, dimensions) temporary: d is 2 here.
-    squared = np.zeros((len(points), len(centers)))
-    for dimension in range(points.shape[1]):
-        difference = points[:, dimension, None] - centers[None, :, dimension]
-        squared += difference * difference
+    # Summing per dimension, in place, avoids a (points, centres, dimensions) temporary: this is
+    # the innermost loop of every k-means step, and d is 2 here.
+    squared = np.subtract.outer(points[:, 0], centers[:, 0])
+    np.multiply(squared, squared, out=squared)
+    for dimension in range(1, points.shape[1]):
+        difference = np.subtract.outer(points[:, dimension], centers[:, dimension])
+        np.multiply(difference, difference, out=difference)
+        squared += difference
     nearest = np.argmin(squared, axis=1)
     return nearest, np.sqrt(squared[np.arange(len(points)), nearest])
 
