@@ -1,0 +1,3 @@
+from voting_rules.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,181 @@
+"""``quartier-pb``: tally, explain, check and compare pabulib elections from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from fractions import Fraction
+from pathlib import Path
+
+from voting_rules.election import Election, format_decimal
+from voting_rules.explain import describe
+from voting_rules.pabulib import PabulibError, read_election
+from voting_rules.profile import TIE_BREAKINGS
+from voting_rules.rules import RULES, Options, tally
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        started = time.perf_counter()
+        election = read_election(args.file)
+        result: int = args.command_function(args, election, started)
+        return result
+    except PabulibError as error:
+        print(f"{args.file}: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"{args.file}: {error.strerror or error}", file=sys.stderr)
+        return 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="quartier-pb", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    def rule_options(sub: argparse.ArgumentParser, *, rule_required: bool) -> None:
+        sub.add_argument("--rule", choices=list(RULES), required=rule_required, default=None)
+        sub.add_argument("--tie-breaking", choices=TIE_BREAKINGS, default=None)
+        sub.add_argument("--seed", type=int, default=None, help="lot for equalshares tie-breaking")
+        sub.add_argument(
+            "--compat",
+            choices=["pabutools"],
+            default=None,
+            help="pabutools' conventions: listed = approved, ties by project id",
+        )
+        sub.add_argument(
+            "--threshold", type=Fraction, default=None, help="greedy-threshold minimum"
+        )
+        sub.add_argument("--format", choices=["text", "json"], default="text")
+
+    tally_parser = commands.add_parser("tally", help="the winners of one rule")
+    tally_parser.add_argument("file", type=Path)
+    rule_options(tally_parser, rule_required=True)
+    tally_parser.set_defaults(command_function=_tally)
+
+    explain_parser = commands.add_parser("explain", help="why a project won or lost")
+    explain_parser.add_argument("file", type=Path)
+    explain_parser.add_argument("project_id")
+    rule_options(explain_parser, rule_required=True)
+    explain_parser.set_defaults(command_function=_explain)
+
+    check_parser = commands.add_parser("check", help="validate a file")
+    check_parser.add_argument("file", type=Path)
+    check_parser.set_defaults(command_function=_check)
+
+    compare_parser = commands.add_parser(
+        "compare", help="the file's `selected` column vs every rule"
+    )
+    compare_parser.add_argument("file", type=Path)
+    rule_options(compare_parser, rule_required=False)
+    compare_parser.set_defaults(command_function=_compare)
+    return parser
+
+
+def _options(args: argparse.Namespace, *, explain: bool = False) -> Options:
+    return Options(
+        compat=args.compat == "pabutools",
+        tie_breaking=args.tie_breaking,
+        lot_seed=args.seed,
+        threshold=args.threshold,
+        explain=explain,
+    )
+
+
+def _number(value: Fraction) -> int | str:
+    """JSON: whole amounts as numbers, others as exact decimal strings (never binary floats)."""
+    if value.denominator == 1:
+        return value.numerator
+    try:
+        return format_decimal(value)
+    except ValueError:
+        return str(value)
+
+
+def _tally(args: argparse.Namespace, election: Election, started: float) -> int:
+    outcome = tally(election, args.rule, _options(args))
+    seconds = round(time.perf_counter() - started, 3)
+    if args.format == "json":
+        print(
+            json.dumps(
+                {
+                    "rule": outcome.rule,
+                    "winners": list(outcome.winners),
+                    "cost": _number(outcome.cost),
+                    "budget": _number(outcome.budget),
+                    "seconds": seconds,
+                    "details": outcome.details,
+                },
+                ensure_ascii=False,
+            )
+        )
+    else:
+        print(f"{election.name}: {outcome.rule}, {len(outcome.winners)} projects")
+        print(f"winners: {', '.join(outcome.winners)}")
+        print(f"cost: {_number(outcome.cost)} of {_number(outcome.budget)} ({seconds} s)")
+        for key, value in outcome.details.items():
+            print(f"{key}: {value}")
+    return 0
+
+
+def _explain(args: argparse.Namespace, election: Election, started: float) -> int:
+    if args.project_id not in election.projects:
+        print(f"{args.file}: no project {args.project_id!r}", file=sys.stderr)
+        return 2
+    outcome = tally(election, args.rule, _options(args, explain=True))
+    explanation = outcome.explanations[args.project_id]
+    if args.format == "json":
+        payload = {
+            key: (
+                _number(value)
+                if isinstance(value, Fraction)
+                else [{"amount": _number(p.amount), "voters": p.voters} for p in value]
+                if key == "payments"
+                else value
+            )
+            for key, value in vars(explanation).items()
+        }
+        print(json.dumps(payload, ensure_ascii=False))
+    else:
+        print(describe(explanation, outcome, election))
+    return 0
+
+
+def _check(args: argparse.Namespace, election: Election, started: float) -> int:
+    # Reading already validated everything; reaching here means the file is sound.
+    print(
+        f"{args.file}: OK, {len(election.projects)} projects, {len(election.ballots)} ballots, "
+        f"{election.vote_type}, budget {_number(election.budget)}"
+    )
+    return 0
+
+
+def _compare(args: argparse.Namespace, election: Election, started: float) -> int:
+    official = election.officially_selected()
+    if official is None:
+        print(f"{args.file}: no `selected` column; winners per rule only")
+    rules = [args.rule] if args.rule else list(RULES)
+    for rule in rules:
+        outcome = tally(election, rule, _options(args))
+        winners = set(outcome.winners)
+        if official is None:
+            print(f"{rule:18} {len(winners):3} winners")
+            continue
+        verdict = "same as selected" if winners == official else "differs"
+        missing = sorted(official - winners)
+        extra = sorted(winners - official)
+        line = f"{rule:18} {verdict}"
+        if missing:
+            line += f"; selected but not by rule: {', '.join(missing)}"
+        if extra:
+            line += f"; by rule but not selected: {', '.join(extra)}"
+        print(line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,390 @@
+"""The Method of Equal Shares (Peters & Skowron; equalshares.net) with exact arithmetic.
+
+Approval utilities: a supporter's utility for project j is ``cost_j`` (cost satisfaction, the
+equalshares.net default) or 1 (cardinality satisfaction). All supporters of a project then have the
+same utility, so a project is bought at the smallest per-supporter price ``alpha`` with
+``sum_i min(budget_i, alpha) = cost`` and each round goes to the smallest ``rho = alpha / utility``.
+
+Where the speed comes from:
+
+* Voters with the same payment history have the same budget. They form a *class*; a project's
+  supporters are counted per class with one ``numpy.bincount`` and the price scan walks the
+  classes, not the voters. Budgets are integers over one common denominator per run, so the
+  arithmetic is exact and needs no fractions in the inner loop.
+* ``rho`` of a project only grows during a run, so its last computed value is a lower bound:
+  projects wait in a heap and are recomputed only while they could still win the round (the
+  lazy evaluation of the equalshares.net compute tool).
+* Add1 (raise every voter's budget by one currency unit until the outcome is exhaustive) does
+  not need one run per unit; see :func:`certify_same_outcome`.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+import numpy as np
+
+from voting_rules.profile import IntArray, Profile
+
+# (rho, tie rank, project): the heap order of candidates; smaller wins the round.
+Candidate = tuple[Fraction, int, int]
+
+
+@dataclass(frozen=True)
+class RoundRecord:
+    winner: int
+    rho: Fraction
+    alpha: Fraction  # the price paid by supporters who could afford it
+    # (amount, number of voters): those who paid all they had, then those who paid alpha.
+    payments: tuple[tuple[Fraction, int], ...]
+    # Observed projects only (explanations): the supporters' budgets at the start of the round.
+    budgets: dict[int, tuple[tuple[Fraction, int], ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    per_voter_budget: Fraction
+    chosen: tuple[int, ...]  # in the order of selection
+    rounds: tuple[RoundRecord, ...]
+    # Supported projects of positive utility: the ones equal shares can buy at all; Add1 judges
+    # exhaustiveness against these (as pabutools does).
+    eligible: frozenset[int]
+
+
+class _Budgets:
+    """The voters' budgets during one run, grouped in classes of equal payment history."""
+
+    def __init__(self, profile: Profile, per_voter_budget: Fraction, *, cardinality: bool) -> None:
+        self.profile = profile
+        self.cardinality = cardinality
+        self.weights = profile.weights
+        # Money is counted in units of 1/denominator; costs must be whole units too.
+        denominator = per_voter_budget.denominator
+        for cost in profile.costs:
+            denominator = math.lcm(denominator, cost.denominator)
+        self.denominator = denominator
+        self.costs = [int(cost * denominator) for cost in profile.costs]
+        # Class 0: voters with nothing left. Class 1: everyone, at the start.
+        self.values = [0, int(per_voter_budget * denominator)]
+        self.classes: IntArray = np.ones(len(profile.approval_sets), dtype=np.int64)
+        self.by_value = [0, 1]
+        self.position: IntArray = np.array([0, 1], dtype=np.int64)
+
+    def supporters_by_class(self, j: int) -> tuple[list[int], list[int]]:
+        """Classes of project j's supporters with money left, poorest first, and their sizes."""
+        supporters = self.profile.supporters[j]
+        counts = np.bincount(
+            self.classes[supporters], weights=self.weights[supporters], minlength=len(self.values)
+        )
+        present = np.flatnonzero(counts[1:]) + 1
+        present = present[np.argsort(self.position[present], kind="stable")]
+        return present.tolist(), counts[present].astype(np.int64).tolist()
+
+    def price(self, j: int, classes: list[int], sizes: list[int]) -> tuple[int, int, int] | None:
+        """(remaining cost, paying voters, classes paying all they have) or None if unaffordable.
+
+        The price is alpha = remaining / paying (in money units); a class pays alpha iff its
+        budget is at least alpha, otherwise everything it has (pabutools' convention).
+        """
+        values = self.values
+        cost = self.costs[j]
+        if sum(values[c] * n for c, n in zip(classes, sizes, strict=True)) < cost:
+            return None
+        remaining = cost
+        paying = sum(sizes)
+        for poor, (c, n) in enumerate(zip(classes, sizes, strict=True)):
+            if remaining <= values[c] * paying:
+                return remaining, paying, poor
+            remaining -= values[c] * n
+            paying -= n
+        raise AssertionError("an affordable project always has a paying class")
+
+    def rho(self, j: int, remaining: int, paying: int) -> Fraction:
+        # alpha / utility; with cost utility the denominators cancel.
+        if self.cardinality:
+            return Fraction(remaining, paying * self.denominator)
+        return Fraction(remaining, paying * self.costs[j])
+
+    def money(self, amount: int) -> Fraction:
+        return Fraction(amount, self.denominator)
+
+    def pay(
+        self, j: int, classes: list[int], sizes: list[int], remaining: int, paying: int, poor: int
+    ) -> tuple[Fraction, tuple[tuple[Fraction, int], ...]]:
+        """Charge project j's supporters; returns alpha and the payments."""
+        payments = [
+            (self.money(self.values[c]), n)
+            for c, n in zip(classes[:poor], sizes[:poor], strict=True)
+        ]
+        # Rescale so that alpha = remaining / paying is a whole number of money units.
+        factor = paying // math.gcd(remaining, paying)
+        if factor != 1:
+            self.denominator *= factor
+            self.values = [v * factor for v in self.values]
+            self.costs = [c * factor for c in self.costs]
+        alpha = remaining * factor // paying
+        mapping = np.arange(len(self.values), dtype=np.int64)
+        for c in classes[:poor]:
+            mapping[c] = 0
+        for c in classes[poor:]:
+            mapping[c] = self._new_class(self.values[c] - alpha)
+        supporters = self.profile.supporters[j]
+        self.classes[supporters] = mapping[self.classes[supporters]]
+        position = np.empty(len(self.by_value), dtype=np.int64)
+        position[np.array(self.by_value, dtype=np.int64)] = np.arange(len(self.by_value))
+        self.position = position
+        if paying:
+            payments.append((self.money(alpha), paying))
+        return self.money(alpha), tuple(payments)
+
+    def _new_class(self, value: int) -> int:
+        new = len(self.values)
+        self.values.append(value)
+        # Classes stay sorted by budget (one bisection each), so that a project's supporters
+        # are put in budget order by sorting integer positions.
+        lo, hi = 0, len(self.by_value)
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.values[self.by_value[mid]] < value:
+                lo = mid + 1
+            else:
+                hi = mid
+        self.by_value.insert(lo, new)
+        return new
+
+    def budgets_of(self, j: int) -> tuple[tuple[Fraction, int], ...]:
+        classes, sizes = self.supporters_by_class(j)
+        return tuple((self.money(self.values[c]), n) for c, n in zip(classes, sizes, strict=True))
+
+
+def _utility(profile: Profile, j: int, cardinality: bool) -> Fraction:
+    return Fraction(1) if cardinality else profile.costs[j]
+
+
+def _eligible(profile: Profile, cardinality: bool) -> list[int]:
+    return [
+        j
+        for j in range(profile.project_count)
+        if profile.approvals[j] > 0 and _utility(profile, j, cardinality) > 0
+    ]
+
+
+def _initial_heap(
+    profile: Profile, candidates: Iterable[int], cardinality: bool
+) -> list[Candidate]:
+    # Everyone still has money at the start, so cost / (supporters * utility) is a lower bound.
+    heap = [
+        (
+            profile.costs[j] / (profile.approvals[j] * _utility(profile, j, cardinality)),
+            profile.tie_rank[j],
+            j,
+        )
+        for j in candidates
+    ]
+    heapq.heapify(heap)
+    return heap
+
+
+def run_equal_shares(
+    profile: Profile,
+    *,
+    cardinality: bool = False,
+    per_voter_budget: Fraction | None = None,
+    observe: Iterable[int] = (),
+) -> RunResult:
+    """One run of MES; the per-voter budget defaults to budget / number of voters.
+
+    ``observe``: projects whose supporters' budgets are recorded every round (for explanations).
+    """
+    t = per_voter_budget if per_voter_budget is not None else profile.budget / profile.voters
+    budgets = _Budgets(profile, t, cardinality=cardinality)
+    eligible = _eligible(profile, cardinality)
+    # Free supported projects cost nobody anything: selected up front (as pabutools does).
+    chosen = [j for j in eligible if profile.costs[j] == 0]
+    heap = _initial_heap(profile, (j for j in eligible if profile.costs[j] > 0), cardinality)
+    watched = set(observe)
+    rounds: list[RoundRecord] = []
+    while heap:
+        snapshot = {j: budgets.budgets_of(j) for j in watched if j not in chosen}
+        best: Candidate | None = None
+        best_price: tuple[list[int], list[int], int, int, int] | None = None
+        evaluated: list[Candidate] = []
+        while heap:
+            stale = heap[0]
+            # rho only grows: a project whose old value already loses cannot win this round.
+            if best is not None and stale > best:
+                break
+            heapq.heappop(heap)
+            j = stale[2]
+            classes, sizes = budgets.supporters_by_class(j)
+            priced = budgets.price(j, classes, sizes)
+            if priced is None:
+                continue  # budgets only shrink: unaffordable for the rest of the run
+            current = (budgets.rho(j, priced[0], priced[1]), stale[1], j)
+            evaluated.append(current)
+            if best is None or current < best:
+                best, best_price = current, (classes, sizes, *priced)
+        if best is None or best_price is None:
+            break
+        for entry in evaluated:
+            if entry is not best:
+                heapq.heappush(heap, entry)
+        alpha, payments = budgets.pay(best[2], *best_price)
+        rounds.append(RoundRecord(best[2], best[0], alpha, payments, snapshot))
+        chosen.append(best[2])
+    return RunResult(t, tuple(chosen), tuple(rounds), frozenset(eligible))
+
+
+def certify_same_outcome(
+    profile: Profile,
+    lower: RunResult,
+    per_voter_budget: Fraction,
+    *,
+    cardinality: bool = False,
+) -> RunResult | None:
+    """Prove that MES selects the same projects in the same order for every per-voter budget
+    between ``lower.per_voter_budget`` and ``per_voter_budget``; return the run at the upper end.
+
+    Why this is enough: while the order of selection stays the same, more initial money means more
+    money in every voter's pocket in every round (alpha can only fall, so voters paying alpha keep
+    more, and voters paying everything keep nothing either way). So in round r, for every budget t'
+    in between, the winner's rho is at most its rho at the lower end, and any other project's rho
+    is at least its rho at the upper end when the upper end replays the same order. If every other
+    project loses at the upper end against the winner's rho at the lower end (or is unaffordable
+    there), it loses everywhere in between. Induction over the rounds gives the claim; None means
+    "not proven" (the outcome may or may not change), never a wrong answer.
+    """
+    budgets = _Budgets(profile, per_voter_budget, cardinality=cardinality)
+    taken = set(lower.chosen[: len(lower.chosen) - len(lower.rounds)])
+    heap = _initial_heap(profile, (j for j in lower.eligible if j not in taken), cardinality)
+    done: set[int] = set()
+    rounds: list[RoundRecord] = []
+    for record in lower.rounds:
+        winner = record.winner
+        threshold = (record.rho, profile.tie_rank[winner], winner)
+        classes, sizes = budgets.supporters_by_class(winner)
+        priced = budgets.price(winner, classes, sizes)
+        assert priced is not None, "more money cannot make the winner unaffordable"
+        evaluated: list[Candidate] = []
+        while heap and heap[0] < threshold:
+            stale = heapq.heappop(heap)
+            j = stale[2]
+            if j == winner or j in done:
+                continue
+            other_classes, other_sizes = budgets.supporters_by_class(j)
+            other = budgets.price(j, other_classes, other_sizes)
+            if other is None:
+                continue
+            current = (budgets.rho(j, other[0], other[1]), stale[1], j)
+            if current < threshold:
+                return None
+            evaluated.append(current)
+        for entry in evaluated:
+            heapq.heappush(heap, entry)
+        rho = budgets.rho(winner, priced[0], priced[1])
+        alpha, payments = budgets.pay(winner, classes, sizes, *priced)
+        rounds.append(RoundRecord(winner, rho, alpha, payments))
+        done.add(winner)
+    # After the last round every remaining project must stay unaffordable.
+    for _, _, j in heap:
+        if j in done:
+            continue
+        classes, sizes = budgets.supporters_by_class(j)
+        if budgets.price(j, classes, sizes) is not None:
+            return None
+    return RunResult(per_voter_budget, lower.chosen, tuple(rounds), lower.eligible)
+
+
+def is_exhaustive(profile: Profile, chosen: Iterable[int], among: Iterable[int]) -> bool:
+    chosen_set = set(chosen)
+    left = profile.budget - profile.total_cost(chosen_set)
+    return all(profile.costs[j] > left for j in among if j not in chosen_set)
+
+
+@dataclass(frozen=True)
+class Add1Result:
+    run: RunResult
+    start: Fraction
+    steps: int  # the per-voter budget of ``run`` is start + steps currency units
+    runs: int  # full MES runs
+    certificates: int  # cheaper proofs that a stretch of budgets gives the same outcome
+
+
+class _Add1Walk:
+    """Walk Add1's grid start, start+1, ... visiting only the points where the outcome may change.
+
+    From a run at point k it certifies ever longer stretches (doubling while proofs succeed,
+    halving when one fails) and runs MES again only at the first point no proof covers.
+    """
+
+    def __init__(self, profile: Profile, start: Fraction, cardinality: bool) -> None:
+        self.profile = profile
+        self.start = start
+        self.cardinality = cardinality
+        self.runs = 0
+        self.certificates = 0
+        self.stride = 1
+
+    def run(self, k: int) -> RunResult:
+        self.runs += 1
+        return run_equal_shares(
+            self.profile, cardinality=self.cardinality, per_voter_budget=self.start + k
+        )
+
+    def last_same(self, k: int, result: RunResult) -> int:
+        """The last grid point (>= k) proven to give ``result``'s outcome."""
+        current = result
+        stride, longest = self.stride, 0
+        while stride >= 1:
+            self.certificates += 1
+            proven = certify_same_outcome(
+                self.profile, current, self.start + k + stride, cardinality=self.cardinality
+            )
+            if proven is None:
+                stride //= 2
+            else:
+                k, current = k + stride, proven
+                longest = max(longest, stride)
+                stride *= 2
+        # Outcomes tend to stay put for similar stretches: start the next walk at this pace.
+        self.stride = max(1, longest)
+        return k
+
+
+def add1_first_exhaustive(profile: Profile, *, cardinality: bool = False) -> Add1Result:
+    """pabutools' Add1 (``voter_budget_increment=1``): per-voter budget B/n, B/n + 1, ...; stop at
+    the first exhaustive outcome, or return the previous outcome when this one overspends."""
+    walk = _Add1Walk(profile, profile.budget / profile.voters, cardinality)
+    k = 0
+    result = walk.run(k)
+    previous: tuple[RunResult, int] | None = None
+    while True:
+        if profile.total_cost(result.chosen) > profile.budget:
+            assert previous is not None, "MES cannot overspend at budget / voters"
+            return Add1Result(previous[0], walk.start, previous[1], walk.runs, walk.certificates)
+        if is_exhaustive(profile, result.chosen, result.eligible):
+            return Add1Result(result, walk.start, k, walk.runs, walk.certificates)
+        # Every point up to `last` has this same (non-exhaustive, feasible) outcome.
+        last = walk.last_same(k, result)
+        previous = (result, last)
+        k = last + 1
+        result = walk.run(k)
+
+
+def add1_while_it_fits(profile: Profile, *, cardinality: bool = False) -> Add1Result:
+    """equalshares.net compute tool: start at floor(B/n) and raise the per-voter budget by one unit
+    while the next outcome still fits in the budget. Stops once every eligible project is chosen."""
+    walk = _Add1Walk(profile, Fraction(math.floor(profile.budget / profile.voters)), cardinality)
+    k = 0
+    result = walk.run(k)
+    while len(set(result.chosen) & result.eligible) < len(result.eligible):
+        last = walk.last_same(k, result)
+        following = walk.run(last + 1)
+        if profile.total_cost(following.chosen) > profile.budget:
+            return Add1Result(result, walk.start, last, walk.runs, walk.certificates)
+        result, k = following, last + 1
+    return Add1Result(result, walk.start, k, walk.runs, walk.certificates)

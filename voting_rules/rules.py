@@ -1,0 +1,313 @@
+"""The rules by name: ``tally(election, "mes-add1-greedy")`` and friends."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from fractions import Fraction
+
+from voting_rules.election import Election, format_decimal, parse_decimal
+from voting_rules.equal_shares import (
+    RunResult,
+    add1_first_exhaustive,
+    add1_while_it_fits,
+    run_equal_shares,
+)
+from voting_rules.greedy import (
+    greedy,
+    natural_per_cost_score,
+    votes_per_cost_score,
+    votes_score,
+)
+from voting_rules.outcome import Explanation, Outcome, Payment
+from voting_rules.phragmen import sequential_phragmen
+from voting_rules.profile import Profile, TieBreaking, compile_profile
+
+RULES: dict[str, str] = {
+    "mes": "Method of Equal Shares, cost satisfaction, no completion",
+    "mes-cardinality": "Method of Equal Shares, cardinality satisfaction, no completion",
+    "mes-add1": "equal shares + Add1 as pabutools: from B/n, stop at the first exhaustive outcome",
+    "mes-add1-greedy": "mes-add1, then greedy by votes with the money left (as pabutools combines)",
+    "equalshares": "equalshares.net: Add1 from floor(B/n) while it fits, greedy completion, "
+    "comparison with greedy",
+    "greedy": "greedy by votes (points, ranking points), skipping what does not fit",
+    "greedy-no-skip": "greedy by votes, stopping at the first project that does not fit",
+    "greedy-threshold": "greedy by votes among projects scoring at least the threshold "
+    "(META min_project_score_threshold)",
+    "greedy-cost": "greedy by votes per cost",
+    "phragmen": "sequential Phragmén",
+}
+
+
+class UnknownRule(ValueError):
+    pass
+
+
+@dataclass(frozen=True)
+class Options:
+    compat: bool = False
+    tie_breaking: TieBreaking | None = None
+    lot_seed: int | None = None
+    threshold: Fraction | None = None
+    explain: bool = False  # full explanations of projects equal shares did not choose
+
+
+def tally(election: Election, rule: str, options: Options | None = None) -> Outcome:
+    options = options or Options()
+    if rule not in RULES:
+        raise UnknownRule(f"unknown rule {rule!r}; known: {', '.join(RULES)}")
+    tie = options.tie_breaking or ("id" if options.compat else "equalshares")
+    profile = compile_profile(
+        election, compat=options.compat, tie_breaking=tie, lot_seed=options.lot_seed
+    )
+    chosen, explanations, details = _COUNTERS[rule](profile, election, options)
+    ids = profile.project_ids
+    return Outcome(
+        rule=rule,
+        winners=tuple(sorted(ids[j] for j in chosen)),
+        selection_order=tuple(ids[j] for j in chosen),
+        cost=profile.total_cost(chosen),
+        budget=profile.budget,
+        explanations={ids[j]: e for j, e in sorted(explanations.items())},
+        details=details,
+    )
+
+
+Counted = tuple[list[int], dict[int, Explanation], dict[str, str]]
+
+
+def _mes(cardinality: bool) -> Callable[[Profile, Election, Options], Counted]:
+    def count(profile: Profile, election: Election, options: Options) -> Counted:
+        run = run_equal_shares(profile, cardinality=cardinality)
+        explanations = explain_equal_shares(
+            profile, run, cardinality=cardinality, full=options.explain
+        )
+        return list(run.chosen), explanations, {"per_voter_budget": _money(run.per_voter_budget)}
+
+    return count
+
+
+def _mes_add1(completion: bool) -> Callable[[Profile, Election, Options], Counted]:
+    def count(profile: Profile, election: Election, options: Options) -> Counted:
+        result = add1_first_exhaustive(profile)
+        explanations = explain_equal_shares(
+            profile, result.run, cardinality=False, full=options.explain
+        )
+        chosen = list(result.run.chosen)
+        if completion:
+            chosen, explanations = _complete(profile, chosen, explanations, compat=True)
+        details = {
+            "per_voter_budget": _money(result.run.per_voter_budget),
+            "add1_steps": str(result.steps),
+            "mes_runs": str(result.runs),
+            "certificates": str(result.certificates),
+        }
+        return chosen, explanations, details
+
+    return count
+
+
+def _equalshares(profile: Profile, election: Election, options: Options) -> Counted:
+    result = add1_while_it_fits(profile)
+    explanations = explain_equal_shares(
+        profile, result.run, cardinality=False, full=options.explain
+    )
+    chosen, explanations = _complete(profile, list(result.run.chosen), explanations, compat=False)
+    # Comparison step: keep equal shares unless more voters prefer the greedy outcome, a voter's
+    # preference measured by the money spent on projects they approve (cost satisfaction).
+    alternative, alternative_explanations = greedy(profile, votes_score(profile, compat=False))
+    prefer_mes, prefer_greedy = _preferences(profile, set(chosen), set(alternative))
+    details = {
+        "per_voter_budget": _money(result.run.per_voter_budget),
+        "add1_steps": str(result.steps),
+        "mes_runs": str(result.runs),
+        "certificates": str(result.certificates),
+        "voters_preferring_equal_shares": str(prefer_mes),
+        "voters_preferring_greedy": str(prefer_greedy),
+    }
+    if prefer_greedy > prefer_mes:
+        details["comparison"] = "greedy"
+        return alternative, alternative_explanations, details
+    details["comparison"] = "equal shares"
+    return chosen, explanations, details
+
+
+def _preferences(profile: Profile, first: set[int], second: set[int]) -> tuple[int, int]:
+    prefer_first = prefer_second = 0
+    for approved, weight in zip(profile.approval_sets, profile.weights.tolist(), strict=True):
+        a = sum((profile.costs[j] for j in approved if j in first), Fraction(0))
+        b = sum((profile.costs[j] for j in approved if j in second), Fraction(0))
+        if a > b:
+            prefer_first += weight
+        elif b > a:
+            prefer_second += weight
+    return prefer_first, prefer_second
+
+
+def _complete(
+    profile: Profile, chosen: list[int], explanations: dict[int, Explanation], *, compat: bool
+) -> tuple[list[int], dict[int, Explanation]]:
+    """Utilitarian completion: greedy by votes with what equal shares left unspent."""
+    funded, greedy_explanations = greedy(
+        profile, votes_score(profile, compat=compat), already=chosen, stage_reason="completion"
+    )
+    merged = dict(explanations)
+    for j in funded[len(chosen) :]:
+        merged[j] = greedy_explanations[j]
+    return funded, merged
+
+
+def _greedy_rule(kind: str) -> Callable[[Profile, Election, Options], Counted]:
+    def count(profile: Profile, election: Election, options: Options) -> Counted:
+        details: dict[str, str] = {}
+        threshold = None
+        if kind == "cost":
+            score = (
+                votes_per_cost_score(profile) if options.compat else natural_per_cost_score(profile)
+            )
+        else:
+            score = votes_score(profile, compat=options.compat)
+        if kind == "threshold":
+            threshold = options.threshold
+            if threshold is None:
+                threshold = parse_decimal(election.meta.get("min_project_score_threshold", "0"))
+            details["threshold"] = _money(threshold)
+        chosen, explanations = greedy(profile, score, skip=kind != "no-skip", threshold=threshold)
+        return chosen, explanations, details
+
+    return count
+
+
+def _phragmen(profile: Profile, election: Election, options: Options) -> Counted:
+    chosen, explanations = sequential_phragmen(profile)
+    return chosen, explanations, {}
+
+
+_COUNTERS: dict[str, Callable[[Profile, Election, Options], Counted]] = {
+    "mes": _mes(False),
+    "mes-cardinality": _mes(True),
+    "mes-add1": _mes_add1(False),
+    "mes-add1-greedy": _mes_add1(True),
+    "equalshares": _equalshares,
+    "greedy": _greedy_rule("votes"),
+    "greedy-no-skip": _greedy_rule("no-skip"),
+    "greedy-threshold": _greedy_rule("threshold"),
+    "greedy-cost": _greedy_rule("cost"),
+    "phragmen": _phragmen,
+}
+
+
+def _money(value: Fraction) -> str:
+    try:
+        return format_decimal(value)
+    except ValueError:
+        return str(value)
+
+
+# -- explanations of equal shares --------------------------------------------------------------
+
+
+def explain_equal_shares(
+    profile: Profile, run: RunResult, *, cardinality: bool, full: bool
+) -> dict[int, Explanation]:
+    """Chosen projects: round, effective votes, payments. With ``full``, projects not chosen get
+    their best round and the shortfall there (one extra run that watches every project)."""
+    explanations: dict[int, Explanation] = {}
+    offset = len(run.chosen) - len(run.rounds)
+    for j in run.chosen[:offset]:
+        explanations[j] = Explanation(profile.project_ids[j], True, "chosen", 0)
+    for number, record in enumerate(run.rounds, start=1):
+        j = record.winner
+        explanations[j] = Explanation(
+            profile.project_ids[j],
+            True,
+            "chosen",
+            number,
+            effective_votes=profile.costs[j] / record.alpha,
+            payments=tuple(Payment(amount, voters) for amount, voters in record.payments),
+        )
+    others = [j for j in range(profile.project_count) if j not in explanations]
+    if not full:
+        for j in others:
+            reason = "no supporters" if profile.approvals[j] == 0 else "outbid"
+            explanations[j] = Explanation(profile.project_ids[j], False, reason)  # type: ignore[arg-type]
+        return explanations
+    watched = run_equal_shares(
+        profile,
+        cardinality=cardinality,
+        per_voter_budget=run.per_voter_budget,
+        observe=[j for j in others if j in run.eligible],
+    )
+    for j in others:
+        explanations[j] = _explain_missed(profile, j, watched, cardinality)
+    return explanations
+
+
+def _explain_missed(profile: Profile, j: int, run: RunResult, cardinality: bool) -> Explanation:
+    pid = profile.project_ids[j]
+    if profile.approvals[j] == 0:
+        return Explanation(pid, False, "no supporters")
+    cost = profile.costs[j]
+    best: tuple[Fraction, int, RunResult | None, Explanation] | None = None
+    for number, record in enumerate(run.rounds, start=1):
+        budgets = record.budgets.get(j)
+        if budgets is None:
+            continue
+        utility = Fraction(1) if cardinality else cost
+        cap = record.rho * utility  # the highest price per supporter that still wins the round
+        raised = sum((min(b, cap) * n for b, n in budgets), Fraction(0))
+        closeness = raised / cost if cost else Fraction(1)
+        price = _price(budgets, cost)
+        fresh = min(run.per_voter_budget, cap)
+        needed = 0 if raised >= cost else math.ceil((cost - raised) / fresh) if fresh else None
+        explanation = Explanation(
+            pid,
+            False,
+            "outbid" if price is not None else "unaffordable",
+            number,
+            effective_votes=cost / price if price else None,
+            more_supporters_needed=needed,
+            winning_cost=_winning_cost(budgets, record.rho, cardinality),
+            round_winner=profile.project_ids[record.winner],
+        )
+        if best is None or closeness > best[0]:
+            best = (closeness, number, None, explanation)
+    if best is None:
+        return Explanation(pid, False, "unaffordable")
+    return best[3]
+
+
+def _price(budgets: Iterable[tuple[Fraction, int]], cost: Fraction) -> Fraction | None:
+    ordered = sorted(budgets)
+    if sum((b * n for b, n in ordered), Fraction(0)) < cost:
+        return None
+    remaining, paying = cost, sum(n for _, n in ordered)
+    for b, n in ordered:
+        if remaining <= b * paying:
+            return remaining / paying
+        remaining -= b * n
+        paying -= n
+    return None
+
+
+def _winning_cost(
+    budgets: Iterable[tuple[Fraction, int]], rho: Fraction, cardinality: bool
+) -> Fraction:
+    """The highest cost at which the project would have won the round (ties aside)."""
+    ordered = sorted(budgets)
+    if cardinality:
+        return sum((min(b, rho) * n for b, n in ordered), Fraction(0))
+    # Cost utility: the price per supporter may reach rho * c, so find the largest c with
+    # sum min(b, rho * c) >= c. The left side is concave and piecewise linear in c.
+    paying = sum(n for _, n in ordered)
+    settled = Fraction(0)  # money of supporters whose whole budget is below rho * c
+    for b, n in ordered:
+        # On the piece where these `paying` supporters pay rho * c: settled + paying*rho*c >= c.
+        slope = paying * rho - 1
+        limit = b / rho  # the piece ends where rho * c reaches b
+        if slope < 0 and settled + slope * limit < 0:
+            return settled / -slope
+        settled += b * n
+        paying -= n
+    return settled
