@@ -180,10 +180,15 @@ def analyze(
         )
     )
     clusterings, silhouettes = _group_clusterings(base_clusters, state, options)
-    smoother = _smooth_k(state.k_smoother, silhouettes, options.k_buffer)
-    k = options.forced_k if options.forced_k is not None else smoother.smoothed_k
-    if k is not None and k not in clusterings:
-        k = smoother.last_k
+    if options.forced_k is not None:
+        # A forced k says nothing about which k the data prefers: the smoother stays as it was.
+        smoother = state.k_smoother
+        k: int | None = options.forced_k
+    else:
+        smoother = _smooth_k(state.k_smoother, silhouettes, options.k_buffer)
+        k = smoother.smoothed_k
+        if k is not None and k not in clusterings:
+            k = smoother.last_k
     group_clusters = clusterings.get(k, ()) if k is not None else ()
 
     members_of_base = {cluster.id: cluster.members for cluster in base_clusters}
@@ -347,9 +352,8 @@ def _group_clusterings(
     base_ids = [cluster.id for cluster in base_clusters]
     weights = np.array([len(cluster.members) for cluster in base_clusters], dtype=np.float64)
     max_k = min(options.max_k, 2 + len(base_clusters) // 12)
-    ks = list(range(2, max_k + 1))
-    if options.forced_k is not None and options.forced_k not in ks:
-        ks.append(options.forced_k)
+    # A forced k needs no competition; the other clusterings are left to warm-start cold later.
+    ks = list(range(2, max_k + 1)) if options.forced_k is None else [options.forced_k]
     distances = distance_matrix(centers)
     index_of = {base_id: index for index, base_id in enumerate(base_ids)}
     clusterings: dict[int, tuple[Cluster, ...]] = {}
@@ -371,7 +375,7 @@ def _group_clusterings(
         clusterings[k] = clusters
         # A k whose k-means lost clusters duplicates a smaller k; Polis would let it win a tie
         # and then show fewer groups than it claims, so it does not compete.
-        if k <= max_k and len(clusters) == k:
+        if len(clusters) == k:
             silhouettes[k] = silhouette(distances, labels)
     return clusterings, silhouettes
 

@@ -108,3 +108,12 @@ def test_too_few_participants_gives_no_groups_but_no_error() -> None:
 def test_empty_conversation() -> None:
     analysis = analyze(VoteMatrix())
     assert analysis.groups == {} and analysis.priorities == {}
+
+
+def test_forced_k_leaves_the_k_smoother_alone() -> None:
+    events, _ = planted_blocs((15, 15, 15), 15, seed=2)
+    matrix = _matrix(events)
+    chosen = analyze(matrix)
+    forced = analyze(matrix, state=chosen.state, options=ClusteringOptions(forced_k=2))
+    assert forced.k == 2
+    assert forced.state.k_smoother == chosen.state.k_smoother
