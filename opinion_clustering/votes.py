@@ -54,15 +54,15 @@ class VoteMatrix:
     @classmethod
     def from_events(cls, events: Iterable[VoteEvent]) -> VoteMatrix:
         table = _event_table(events)
-        participants, rows = np.unique(table[:, 0], return_inverse=True)
-        statements, columns = np.unique(table[:, 1], return_inverse=True)
+        participants, rows = _distinct_with_positions(table[0])
+        statements, columns = _distinct_with_positions(table[1])
         matrix = cls(
             participants.tolist(),
             statements.tolist(),
             np.full((len(participants), len(statements)), np.nan),
         )
-        rows, columns, votes = rows.reshape(-1), columns.reshape(-1), table[:, 2]
-        timestamps = table[:, 3]
+        votes = table[2]
+        timestamps = table[3]
         # Exports and database queries usually arrive in time order already; skip the sort then.
         if len(timestamps) > 1 and np.any(timestamps[1:] < timestamps[:-1]):
             # A stable sort keeps input order among equal timestamps: the later line wins a tie.
@@ -84,20 +84,20 @@ class VoteMatrix:
     def record(self, events: Iterable[VoteEvent]) -> None:
         """Apply events in order (a later vote overwrites an earlier one), growing as needed."""
         table = _event_table(events)
-        rows = self._indices(table[:, 0], self.participant_ids, self._participant_index)
-        columns = self._indices(table[:, 1], self.statement_ids, self._statement_index)
+        rows = self._indices(table[0], self.participant_ids, self._participant_index)
+        columns = self._indices(table[1], self.statement_ids, self._statement_index)
         n_rows, n_columns = len(self.participant_ids), len(self.statement_ids)
         if self.values.shape != (n_rows, n_columns):
             grown = np.full((n_rows, n_columns), np.nan)
             old_rows, old_columns = self.values.shape
             grown[:old_rows, :old_columns] = self.values
             self.values = grown
-        self._write_latest(rows, columns, table[:, 2])
+        self._write_latest(rows, columns, table[2])
 
     def _write_latest(
         self, rows: NDArray[np.intp], columns: NDArray[np.intp], votes: NDArray[np.int64]
     ) -> None:
-        if not np.isin(votes, (AGREE, DISAGREE, PASS)).all():
+        if len(votes) and np.abs(votes).max() > 1:
             raise ValueError(f"vote must be -1, 0 or 1, got {sorted(set(votes.tolist()))}")
         if len(votes):
             # Keep each cell's last event: its first occurrence in the reversed sequence.
@@ -135,9 +135,23 @@ class VoteMatrix:
         return None if np.isnan(value) else int(INTERNAL_SIGN * value)
 
 
+def _distinct_with_positions(
+    ids: NDArray[np.int64],
+) -> tuple[NDArray[np.int64], NDArray[np.intp]]:
+    """Sorted distinct ids and each id's position among them (np.unique with return_inverse)."""
+    if len(ids) and ids.min() >= 0 and ids.max() < 4 * len(ids) + 1024:
+        # Database ids are small and dense: counting is linear where sorting is not.
+        present = np.bincount(ids) > 0
+        positions = np.cumsum(present) - 1
+        return np.flatnonzero(present).astype(np.int64), positions[ids].astype(np.intp)
+    distinct, inverse = np.unique(ids, return_inverse=True)
+    return distinct, inverse.reshape(-1).astype(np.intp)
+
+
 def _event_table(events: Iterable[VoteEvent]) -> NDArray[np.int64]:
-    """(participant, statement, vote, timestamp) rows."""
+    """Four contiguous rows: participants, statements, votes, timestamps."""
     listed = list(events)
-    # Flattening the tuples lets fromiter fill the array without a Python object per row.
+    # Flattening the tuples lets fromiter fill the array without a Python object per row;
+    # transposing to contiguous rows makes the sorts that follow several times faster.
     flat = np.fromiter(chain.from_iterable(listed), np.int64, 4 * len(listed))
-    return flat.reshape(-1, 4)
+    return np.ascontiguousarray(flat.reshape(-1, 4).T)
