@@ -40,3 +40,13 @@ def test_later_event_in_the_same_batch_overwrites_earlier() -> None:
 def test_rejects_votes_outside_agree_disagree_pass() -> None:
     with pytest.raises(ValueError, match="vote must be"):
         VoteMatrix.from_events([VoteEvent(1, 10, 2)])
+
+
+def test_sparse_and_negative_ids_map_like_dense_ones() -> None:
+    events = [VoteEvent(10**12, -5, 1, 1), VoteEvent(3, 10**9, -1, 2), VoteEvent(3, -5, 0, 3)]
+    matrix = VoteMatrix.from_events(events)
+    assert matrix.participant_ids == [3, 10**12]
+    assert matrix.statement_ids == [-5, 10**9]
+    assert matrix.export_vote(10**12, -5) == 1
+    assert matrix.export_vote(3, 10**9) == -1
+    assert matrix.export_vote(3, -5) == 0
