@@ -45,6 +45,16 @@ def profile_export(*, user: User) -> dict:
              "details": report.details, "created_at": report.created_at.isoformat()}
             for report in user.reports.all()
         ],
+        "opinion_maps": [
+            {"conversation": participant.conversation_id,
+             "question": participant.conversation.question,
+             "votes": [{"statement": vote.statement.text, "choice": vote.choice,
+                        "at": vote.updated_at.isoformat()} for vote in participant.votes.all()],
+             "statements": [statement.text for statement in participant.statements.all()]}
+            for participant in user.conversation_participations.select_related(
+                "conversation"
+            ).prefetch_related("votes__statement", "statements")
+        ],
     }  # fmt: skip
 
 

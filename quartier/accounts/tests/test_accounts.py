@@ -50,6 +50,22 @@ def test_export_contains_what_we_store(client, dortmund, resident):
     assert data["account"]["email"] == "anna@example.org"
     assert data["comments"][0]["body"] == "Meine Meinung"
     assert data["supports"] == [idea.pk]
+    assert data["opinion_maps"] == []
+
+
+def test_export_contains_opinion_map_votes(client, dortmund, resident):
+    from quartier.deliberation.models import Conversation
+    from quartier.deliberation.services import participant_join, vote_cast
+
+    conversation = Conversation.objects.get(city=dortmund)
+    statement = conversation.statements.order_by("id").first()
+    participant = participant_join(conversation=conversation, user=resident)
+    vote_cast(participant=participant, statement=statement, choice=-1)
+    client.force_login(resident)
+    data = json.loads(client.get(reverse("profile_export")).content)
+    assert data["opinion_maps"][0]["votes"] == [
+        {"statement": statement.text, "choice": -1, "at": data["opinion_maps"][0]["votes"][0]["at"]}
+    ]
 
 
 def test_erasing_an_account_keeps_content_and_counts_true(client, dortmund, resident):
