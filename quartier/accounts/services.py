@@ -15,6 +15,8 @@ def profile_update(*, user: User, display_name: str, innovator_type: str) -> Use
 
 def profile_export(*, user: User) -> dict:
     """Everything stored about this person, as one JSON-ready document."""
+    from quartier.deliberation.models import Participant
+
     return {
         "account": {
             "email": user.email,
@@ -51,9 +53,9 @@ def profile_export(*, user: User) -> dict:
              "votes": [{"statement": vote.statement.text, "choice": vote.choice,
                         "at": vote.updated_at.isoformat()} for vote in participant.votes.all()],
              "statements": [statement.text for statement in participant.statements.all()]}
-            for participant in user.conversation_participations.select_related(
-                "conversation"
-            ).prefetch_related("votes__statement", "statements")
+            for participant in Participant.objects.filter(user=user)
+            .select_related("conversation")
+            .prefetch_related("votes__statement", "statements")
         ],
     }  # fmt: skip
 
