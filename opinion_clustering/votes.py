@@ -99,11 +99,20 @@ class VoteMatrix:
     ) -> None:
         if len(votes) and np.abs(votes).max() > 1:
             raise ValueError(f"vote must be -1, 0 or 1, got {sorted(set(votes.tolist()))}")
-        if len(votes):
-            # Keep each cell's last event: its first occurrence in the reversed sequence.
-            cells = (rows * self.values.shape[1] + columns)[::-1]
-            _, last = np.unique(cells, return_index=True)
-            self.values.flat[cells[last]] = INTERNAL_SIGN * votes[::-1][last]
+        if not len(votes):
+            return
+        cells = rows * self.values.shape[1] + columns
+        if self.values.size <= 16 * len(votes) + 65_536:
+            # Many votes for the matrix size (a full load): the last position per cell by a
+            # linear scatter-max beats sorting all events.
+            last_position = np.full(self.values.size, -1, dtype=np.int64)
+            np.maximum.at(last_position, cells, np.arange(len(cells), dtype=np.int64))
+            latest = last_position[last_position >= 0]
+        else:
+            # A small batch: the last occurrence is the first one in the reversed sequence.
+            _, first_reversed = np.unique(cells[::-1], return_index=True)
+            latest = len(cells) - 1 - first_reversed
+        self.values.flat[cells[latest]] = INTERNAL_SIGN * votes[latest]
 
     @staticmethod
     def _indices(

@@ -50,3 +50,14 @@ def test_sparse_and_negative_ids_map_like_dense_ones() -> None:
     assert matrix.export_vote(10**12, -5) == 1
     assert matrix.export_vote(3, 10**9) == -1
     assert matrix.export_vote(3, -5) == 0
+
+
+def test_small_batch_on_a_large_matrix_keeps_the_latest_vote_per_cell() -> None:
+    # 400 x 400 cells against a 4-vote batch takes the sorting path rather than the scatter.
+    events = [VoteEvent(p, 0, 1) for p in range(400)] + [VoteEvent(0, s, 1) for s in range(400)]
+    matrix = VoteMatrix.from_events(events)
+    matrix.record([VoteEvent(5, 7, 1), VoteEvent(5, 7, -1), VoteEvent(6, 7, 0), VoteEvent(5, 7, 0)])
+    assert matrix.values.size > 16 * 4 + 65_536
+    assert matrix.export_vote(5, 7) == 0
+    assert matrix.export_vote(6, 7) == 0
+    assert matrix.vote_counts()[matrix.participant_row(5)] == 2
