@@ -60,6 +60,40 @@ def run_one(path: str, rule: str) -> None:
     print(json.dumps(result))
 
 
+def spot_check(path: str, steps: int) -> None:
+    """Child process: pabutools' MES at per-voter budgets B/n + steps and B/n + steps - 1.
+
+    For files where pabutools' full Add1 cannot finish: it confirms our Add1 end point from both
+    sides (exhaustive at ``steps``, not exhaustive one unit before), though not that no earlier
+    point was exhaustive.
+    """
+    from pabutools.election import Cost_Sat
+    from pabutools.fractions import frac
+    from pabutools.rules import BudgetAllocation
+    from pabutools.rules.mes.mes_rule import method_of_equal_shares_scheme
+    from pabutools.tiebreaking import lexico_tie_breaking
+
+    instance, profile = pabutools_oracle.load(path, multiprofile=True)
+    start = frac(instance.budget_limit, profile.num_ballots())
+    result = {}
+    for k in (steps - 1, steps):
+        outcome = method_of_equal_shares_scheme(
+            instance,
+            profile,
+            profile.as_sat_profile(Cost_Sat),
+            start + k,
+            BudgetAllocation(),
+            lexico_tie_breaking,
+            binary_sat=True,
+        )
+        result[str(k)] = {
+            "winners": sorted(str(p.name) for p in outcome),
+            "exhaustive": instance.is_exhaustive(outcome),
+            "cost": str(sum(p.cost for p in outcome)),
+        }
+    print(json.dumps(result))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cap", type=float, default=900.0, help="seconds per (file, rule)")
@@ -68,9 +102,36 @@ def main() -> None:
     parser.add_argument("--rules", nargs="*", default=list(RULE_ORDER))
     parser.add_argument("--redo", action="store_true")
     parser.add_argument("--one", nargs=2, metavar=("PATH", "RULE"), help=argparse.SUPPRESS)
+    parser.add_argument("--spot-check-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--spot-check",
+        nargs=2,
+        metavar=("FILE", "STEPS"),
+        help="record pabutools' MES at B/n + STEPS and one unit below (for capped Add1 runs)",
+    )
     args = parser.parse_args()
     if args.one:
         run_one(*args.one)
+        return
+    if args.spot_check_child:
+        spot_check(args.spot_check_child[0], int(args.spot_check_child[1]))
+        return
+    if args.spot_check:
+        name, steps = args.spot_check[0], int(args.spot_check[1])
+        path = args.data / "pabulib" / name
+        done = subprocess.run(
+            [sys.executable, __file__, "--spot-check-child", str(path), str(steps)],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        record = json.loads(FIXTURE.read_text())
+        record["outcomes"][name]["mes-add1-spot-check"] = {
+            "pabutools_mes_at_steps": json.loads(done.stdout.strip().splitlines()[-1]),
+            "note": "per-voter budget B/n + steps; steps found by voting_rules' Add1",
+            "recorded_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+        FIXTURE.write_text(json.dumps(record, indent=1, sort_keys=True, ensure_ascii=False) + "\n")
         return
 
     folder = args.data / "pabulib"

@@ -20,6 +20,7 @@ Where the speed comes from:
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from collections.abc import Iterable
@@ -91,17 +92,17 @@ class _Budgets:
         budget is at least alpha, otherwise everything it has (pabutools' convention).
         """
         values = self.values
-        cost = self.costs[j]
-        if sum(values[c] * n for c, n in zip(classes, sizes, strict=True)) < cost:
-            return None
-        remaining = cost
+        remaining = self.costs[j]
         paying = sum(sizes)
         for poor, (c, n) in enumerate(zip(classes, sizes, strict=True)):
             if remaining <= values[c] * paying:
                 return remaining, paying, poor
             remaining -= values[c] * n
             paying -= n
-        raise AssertionError("an affordable project always has a paying class")
+        # Nobody could pay alpha: the supporters' money falls short of the cost (the first paying
+        # class's budget times the payers is at most their money, so an affordable project stops
+        # the loop).
+        return None
 
     def rho(self, j: int, remaining: int, paying: int) -> Fraction:
         # alpha / utility; with cost utility the denominators cancel.
@@ -113,13 +114,25 @@ class _Budgets:
         return Fraction(amount, self.denominator)
 
     def pay(
-        self, j: int, classes: list[int], sizes: list[int], remaining: int, paying: int, poor: int
+        self,
+        j: int,
+        classes: list[int],
+        sizes: list[int],
+        remaining: int,
+        paying: int,
+        poor: int,
+        *,
+        detailed: bool = True,
     ) -> tuple[Fraction, tuple[tuple[Fraction, int], ...]]:
-        """Charge project j's supporters; returns alpha and the payments."""
-        payments = [
-            (self.money(self.values[c]), n)
-            for c, n in zip(classes[:poor], sizes[:poor], strict=True)
-        ]
+        """Charge project j's supporters; returns alpha and (if ``detailed``) the payments."""
+        payments = (
+            [
+                (self.money(self.values[c]), n)
+                for c, n in zip(classes[:poor], sizes[:poor], strict=True)
+            ]
+            if detailed
+            else []
+        )
         # Rescale so that alpha = remaining / paying is a whole number of money units.
         factor = paying // math.gcd(remaining, paying)
         if factor != 1:
@@ -130,31 +143,27 @@ class _Budgets:
         mapping = np.arange(len(self.values), dtype=np.int64)
         for c in classes[:poor]:
             mapping[c] = 0
+        values = self.values
+        key = values.__getitem__
         for c in classes[poor:]:
-            mapping[c] = self._new_class(self.values[c] - alpha)
+            value = values[c] - alpha
+            if value == 0:
+                mapping[c] = 0
+                continue
+            new = len(values)
+            values.append(value)
+            # Classes stay sorted by budget, so that a project's supporters are put in budget
+            # order by sorting integer positions (numpy) instead of comparing big integers.
+            self.by_value.insert(bisect.bisect_left(self.by_value, value, key=key), new)
+            mapping[c] = new
         supporters = self.profile.supporters[j]
         self.classes[supporters] = mapping[self.classes[supporters]]
         position = np.empty(len(self.by_value), dtype=np.int64)
         position[np.array(self.by_value, dtype=np.int64)] = np.arange(len(self.by_value))
         self.position = position
-        if paying:
+        if detailed and paying:
             payments.append((self.money(alpha), paying))
         return self.money(alpha), tuple(payments)
-
-    def _new_class(self, value: int) -> int:
-        new = len(self.values)
-        self.values.append(value)
-        # Classes stay sorted by budget (one bisection each), so that a project's supporters
-        # are put in budget order by sorting integer positions.
-        lo, hi = 0, len(self.by_value)
-        while lo < hi:
-            mid = (lo + hi) // 2
-            if self.values[self.by_value[mid]] < value:
-                lo = mid + 1
-            else:
-                hi = mid
-        self.by_value.insert(lo, new)
-        return new
 
     def budgets_of(self, j: int) -> tuple[tuple[Fraction, int], ...]:
         classes, sizes = self.supporters_by_class(j)
@@ -195,6 +204,7 @@ def run_equal_shares(
     cardinality: bool = False,
     per_voter_budget: Fraction | None = None,
     observe: Iterable[int] = (),
+    detailed: bool = True,
 ) -> RunResult:
     """One run of MES; the per-voter budget defaults to budget / number of voters.
 
@@ -233,7 +243,7 @@ def run_equal_shares(
         for entry in evaluated:
             if entry is not best:
                 heapq.heappush(heap, entry)
-        alpha, payments = budgets.pay(best[2], *best_price)
+        alpha, payments = budgets.pay(best[2], *best_price, detailed=detailed)
         rounds.append(RoundRecord(best[2], best[0], alpha, payments, snapshot))
         chosen.append(best[2])
     return RunResult(t, tuple(chosen), tuple(rounds), frozenset(eligible))
@@ -286,7 +296,7 @@ def certify_same_outcome(
         for entry in evaluated:
             heapq.heappush(heap, entry)
         rho = budgets.rho(winner, priced[0], priced[1])
-        alpha, payments = budgets.pay(winner, classes, sizes, *priced)
+        alpha, payments = budgets.pay(winner, classes, sizes, *priced, detailed=False)
         rounds.append(RoundRecord(winner, rho, alpha, payments))
         done.add(winner)
     # After the last round every remaining project must stay unaffordable.
@@ -317,8 +327,8 @@ class Add1Result:
 class _Add1Walk:
     """Walk Add1's grid start, start+1, ... visiting only the points where the outcome may change.
 
-    From a run at point k it certifies ever longer stretches (doubling while proofs succeed,
-    halving when one fails) and runs MES again only at the first point no proof covers.
+    From a run at point k it certifies ever longer stretches and runs MES again only at the first
+    point no proof covers.
     """
 
     def __init__(self, profile: Profile, start: Fraction, cardinality: bool) -> None:
@@ -332,27 +342,44 @@ class _Add1Walk:
     def run(self, k: int) -> RunResult:
         self.runs += 1
         return run_equal_shares(
-            self.profile, cardinality=self.cardinality, per_voter_budget=self.start + k
+            self.profile,
+            cardinality=self.cardinality,
+            per_voter_budget=self.start + k,
+            detailed=False,
         )
 
+    def result(self, k: int) -> Add1Result:
+        """The run at grid point k again, with the payments that explanations need."""
+        run = run_equal_shares(
+            self.profile, cardinality=self.cardinality, per_voter_budget=self.start + k
+        )
+        return Add1Result(run, self.start, k, self.runs, self.certificates)
+
     def last_same(self, k: int, result: RunResult) -> int:
-        """The last grid point (>= k) proven to give ``result``'s outcome."""
-        current = result
-        stride, longest = self.stride, 0
-        while stride >= 1:
+        """The last grid point (>= k) proven to give ``result``'s outcome.
+
+        Gallops (doubling the stretch while proofs hold), then bisects between the last proven
+        point and the first failed target. A failed target is only a search bound, not a claim:
+        correctness rests on the successful proofs alone.
+        """
+        good, current = k, result
+        bad: int | None = None
+        stride = self.stride
+        while bad is None or bad - good > 1:
+            target = good + stride if bad is None else (good + bad) // 2
             self.certificates += 1
             proven = certify_same_outcome(
-                self.profile, current, self.start + k + stride, cardinality=self.cardinality
+                self.profile, current, self.start + target, cardinality=self.cardinality
             )
             if proven is None:
-                stride //= 2
+                bad = target
             else:
-                k, current = k + stride, proven
-                longest = max(longest, stride)
-                stride *= 2
-        # Outcomes tend to stay put for similar stretches: start the next walk at this pace.
-        self.stride = max(1, longest)
-        return k
+                good, current = target, proven
+                if bad is None:
+                    stride *= 2
+        # Stretches of one outcome tend to have similar lengths: start the next search there.
+        self.stride = max(1, (good - k) // 2)
+        return good
 
 
 def add1_first_exhaustive(profile: Profile, *, cardinality: bool = False) -> Add1Result:
@@ -365,9 +392,9 @@ def add1_first_exhaustive(profile: Profile, *, cardinality: bool = False) -> Add
     while True:
         if profile.total_cost(result.chosen) > profile.budget:
             assert previous is not None, "MES cannot overspend at budget / voters"
-            return Add1Result(previous[0], walk.start, previous[1], walk.runs, walk.certificates)
+            return walk.result(previous[1])
         if is_exhaustive(profile, result.chosen, result.eligible):
-            return Add1Result(result, walk.start, k, walk.runs, walk.certificates)
+            return walk.result(k)
         # Every point up to `last` has this same (non-exhaustive, feasible) outcome.
         last = walk.last_same(k, result)
         previous = (result, last)
@@ -385,6 +412,6 @@ def add1_while_it_fits(profile: Profile, *, cardinality: bool = False) -> Add1Re
         last = walk.last_same(k, result)
         following = walk.run(last + 1)
         if profile.total_cost(following.chosen) > profile.budget:
-            return Add1Result(result, walk.start, last, walk.runs, walk.certificates)
+            return walk.result(last)
         result, k = following, last + 1
-    return Add1Result(result, walk.start, k, walk.runs, walk.certificates)
+    return walk.result(k)
