@@ -74,6 +74,8 @@ class _Parser:
         self.project_columns: tuple[str, ...] = ()
         self.vote_columns: tuple[str, ...] = ()
         self.last_line = 1
+        self.limits: dict[str, Fraction] = {}
+        self.exact_costs: dict[str, int | Fraction] = {}
 
     def parse(self) -> Election:
         section: str | None = None
@@ -165,9 +167,13 @@ class _Parser:
         self.meta.setdefault("vote_type", "approval")
         if self.meta["vote_type"] not in VOTE_TYPES:
             raise PabulibError(line, f"unknown vote_type {self.meta['vote_type']!r}")
-        for key in _LIMIT_KEYS:
-            if key in self.meta:
-                self._meta_number(key)
+        # Parsed once: every ballot is checked against them.
+        self.limits = {key: self._meta_number(key) for key in _LIMIT_KEYS if key in self.meta}
+        # Whole costs as int: summing ints per ballot is much cheaper than summing fractions.
+        self.exact_costs = {
+            pid: int(p.cost) if p.cost.denominator == 1 else p.cost
+            for pid, p in self.projects.items()
+        }
 
     def _meta_number(self, key: str) -> Fraction:
         try:
@@ -230,7 +236,7 @@ class _Parser:
                     f"but {len(texts)} points",
                 )
             try:
-                points = tuple(parse_decimal(p) for p in texts)
+                points = tuple(Fraction(int(p)) if p.isdigit() else parse_decimal(p) for p in texts)
             except (ValueError, ZeroDivisionError):
                 raise PabulibError(
                     line, f"points {raw_points!r} of voter {voter_id!r} are not numbers"
@@ -242,29 +248,42 @@ class _Parser:
         self.ballots.append(ballot)
 
     def _limit_violation(self, ballot: Ballot) -> str | None:
-        meta = self.meta
+        limits = self.limits
         count = len(ballot.projects)
-        if meta["vote_type"] == "choose-1" and count > 1:
+        if self.meta["vote_type"] == "choose-1" and count > 1:
             return f"chooses {count} projects in a choose-1 election"
-        if "min_length" in meta and count < parse_decimal(meta["min_length"]):
-            return f"names {count} projects, fewer than min_length {meta['min_length']}"
-        if "max_length" in meta and count > parse_decimal(meta["max_length"]):
-            return f"names {count} projects, more than max_length {meta['max_length']}"
-        cost = sum((self.projects[p].cost for p in ballot.projects), Fraction(0))
-        if "max_sum_cost" in meta and cost > parse_decimal(meta["max_sum_cost"]):
-            return f"costs {format_decimal(cost)}, more than max_sum_cost {meta['max_sum_cost']}"
-        if "min_sum_cost" in meta and cost < parse_decimal(meta["min_sum_cost"]):
-            return f"costs {format_decimal(cost)}, less than min_sum_cost {meta['min_sum_cost']}"
+        if "min_length" in limits and count < limits["min_length"]:
+            return f"names {count} projects, fewer than min_length {self.meta['min_length']}"
+        if "max_length" in limits and count > limits["max_length"]:
+            return f"names {count} projects, more than max_length {self.meta['max_length']}"
+        if "max_sum_cost" in limits or "min_sum_cost" in limits:
+            cost = sum(self.exact_costs[p] for p in ballot.projects)
+            if "max_sum_cost" in limits and cost > limits["max_sum_cost"]:
+                return (
+                    f"costs {format_decimal(Fraction(cost))}, more than max_sum_cost "
+                    f"{self.meta['max_sum_cost']}"
+                )
+            if "min_sum_cost" in limits and cost < limits["min_sum_cost"]:
+                return (
+                    f"costs {format_decimal(Fraction(cost))}, less than min_sum_cost "
+                    f"{self.meta['min_sum_cost']}"
+                )
         if ballot.points:
             total = sum(ballot.points, Fraction(0))
-            if "max_sum_points" in meta and total > parse_decimal(meta["max_sum_points"]):
-                return f"gives {format_decimal(total)} points, over {meta['max_sum_points']}"
-            if "min_sum_points" in meta and total < parse_decimal(meta["min_sum_points"]):
-                return f"gives {format_decimal(total)} points, under {meta['min_sum_points']}"
-            if "max_points" in meta and max(ballot.points) > parse_decimal(meta["max_points"]):
-                return f"gives a project more than max_points {meta['max_points']}"
-            if "min_points" in meta and min(ballot.points) < parse_decimal(meta["min_points"]):
-                return f"gives a project less than min_points {meta['min_points']}"
+            if "max_sum_points" in limits and total > limits["max_sum_points"]:
+                return (
+                    f"gives {format_decimal(total)} points, over max_sum_points "
+                    f"{self.meta['max_sum_points']}"
+                )
+            if "min_sum_points" in limits and total < limits["min_sum_points"]:
+                return (
+                    f"gives {format_decimal(total)} points, under min_sum_points "
+                    f"{self.meta['min_sum_points']}"
+                )
+            if "max_points" in limits and max(ballot.points) > limits["max_points"]:
+                return f"gives a project more than max_points {self.meta['max_points']}"
+            if "min_points" in limits and min(ballot.points) < limits["min_points"]:
+                return f"gives a project less than min_points {self.meta['min_points']}"
         return None
 
     def _check_counts(self) -> None:
