@@ -22,7 +22,9 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 import math
+import operator
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -31,8 +33,17 @@ import numpy as np
 
 from voting_rules.profile import IntArray, Profile
 
+# Classes walked one by one before switching to prefix sums and bisection.
+_WALK = 8
+
 # (rho, tie rank, project): the heap order of candidates; smaller wins the round.
-Candidate = tuple[Fraction, int, int]
+# The float comes first only to make heap comparisons cheap: float() is monotone, so the order of
+# (float(rho), rho, ...) is exactly the order of (rho, ...).
+Candidate = tuple[float, Fraction, int, int]
+
+
+def _candidate(rho: Fraction, rank: int, j: int) -> Candidate:
+    return (float(rho), rho, rank, j)
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,9 @@ class _Budgets:
         """Classes of project j's supporters with money left, poorest first, and their sizes."""
         supporters = self.profile.supporters[j]
         counts = np.bincount(
-            self.classes[supporters], weights=self.weights[supporters], minlength=len(self.values)
+            self.classes[supporters],
+            weights=self.profile.supporter_weights[j],
+            minlength=len(self.values),
         )
         present = np.flatnonzero(counts[1:]) + 1
         present = present[np.argsort(self.position[present], kind="stable")]
@@ -94,15 +107,32 @@ class _Budgets:
         values = self.values
         remaining = self.costs[j]
         paying = sum(sizes)
-        for poor, (c, n) in enumerate(zip(classes, sizes, strict=True)):
+        # Usually the poorest few classes already pay alpha: walk them first.
+        for poor, (c, n) in enumerate(zip(classes[:_WALK], sizes[:_WALK], strict=False)):
             if remaining <= values[c] * paying:
                 return remaining, paying, poor
             remaining -= values[c] * n
             paying -= n
-        # Nobody could pay alpha: the supporters' money falls short of the cost (the first paying
-        # class's budget times the payers is at most their money, so an affordable project stops
-        # the loop).
-        return None
+        if len(classes) <= _WALK:
+            # Nobody could pay alpha: the supporters' money falls short of the cost (the first
+            # paying class's budget times the payers is at most their money, so an affordable
+            # project would have stopped the walk).
+            return None
+        # Many poor classes: prefix sums in C (map/accumulate), then bisection. The test
+        # "remaining_k <= budget_k * paying_k" is monotone in k because budgets are sorted:
+        # remaining_k - budget_k * paying_k never increases.
+        budgets = list(map(values.__getitem__, classes[_WALK:]))
+        rest_sizes = sizes[_WALK:]
+        spent = [0, *itertools.accumulate(map(operator.mul, budgets, rest_sizes))]
+        leaving = [0, *itertools.accumulate(rest_sizes)]
+
+        def pays(k: int) -> bool:
+            return bool(remaining - spent[k] <= budgets[k] * (paying - leaving[k]))
+
+        k = bisect.bisect_left(range(len(budgets)), True, key=pays)
+        if k == len(budgets):
+            return None
+        return remaining - spent[k], paying - leaving[k], _WALK + k
 
     def rho(self, j: int, remaining: int, paying: int) -> Fraction:
         # alpha / utility; with cost utility the denominators cancel.
@@ -187,7 +217,7 @@ def _initial_heap(
 ) -> list[Candidate]:
     # Everyone still has money at the start, so cost / (supporters * utility) is a lower bound.
     heap = [
-        (
+        _candidate(
             profile.costs[j] / (profile.approvals[j] * _utility(profile, j, cardinality)),
             profile.tie_rank[j],
             j,
@@ -229,12 +259,12 @@ def run_equal_shares(
             if best is not None and stale > best:
                 break
             heapq.heappop(heap)
-            j = stale[2]
+            j = stale[3]
             classes, sizes = budgets.supporters_by_class(j)
             priced = budgets.price(j, classes, sizes)
             if priced is None:
                 continue  # budgets only shrink: unaffordable for the rest of the run
-            current = (budgets.rho(j, priced[0], priced[1]), stale[1], j)
+            current = _candidate(budgets.rho(j, priced[0], priced[1]), stale[2], j)
             evaluated.append(current)
             if best is None or current < best:
                 best, best_price = current, (classes, sizes, *priced)
@@ -243,9 +273,9 @@ def run_equal_shares(
         for entry in evaluated:
             if entry is not best:
                 heapq.heappush(heap, entry)
-        alpha, payments = budgets.pay(best[2], *best_price, detailed=detailed)
-        rounds.append(RoundRecord(best[2], best[0], alpha, payments, snapshot))
-        chosen.append(best[2])
+        alpha, payments = budgets.pay(best[3], *best_price, detailed=detailed)
+        rounds.append(RoundRecord(best[3], best[1], alpha, payments, snapshot))
+        chosen.append(best[3])
     return RunResult(t, tuple(chosen), tuple(rounds), frozenset(eligible))
 
 
@@ -275,21 +305,21 @@ def certify_same_outcome(
     rounds: list[RoundRecord] = []
     for record in lower.rounds:
         winner = record.winner
-        threshold = (record.rho, profile.tie_rank[winner], winner)
+        threshold = _candidate(record.rho, profile.tie_rank[winner], winner)
         classes, sizes = budgets.supporters_by_class(winner)
         priced = budgets.price(winner, classes, sizes)
         assert priced is not None, "more money cannot make the winner unaffordable"
         evaluated: list[Candidate] = []
         while heap and heap[0] < threshold:
             stale = heapq.heappop(heap)
-            j = stale[2]
+            j = stale[3]
             if j == winner or j in done:
                 continue
             other_classes, other_sizes = budgets.supporters_by_class(j)
             other = budgets.price(j, other_classes, other_sizes)
             if other is None:
                 continue
-            current = (budgets.rho(j, other[0], other[1]), stale[1], j)
+            current = _candidate(budgets.rho(j, other[0], other[1]), stale[2], j)
             if current < threshold:
                 return None
             evaluated.append(current)
@@ -300,7 +330,7 @@ def certify_same_outcome(
         rounds.append(RoundRecord(winner, rho, alpha, payments))
         done.add(winner)
     # After the last round every remaining project must stay unaffordable.
-    for _, _, j in heap:
+    for *_, j in heap:
         if j in done:
             continue
         classes, sizes = budgets.supporters_by_class(j)

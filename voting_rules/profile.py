@@ -34,6 +34,8 @@ class Profile:
     weights: IntArray
     # supporters[j]: indices (into approval_sets) of the ballots approving project j.
     supporters: tuple[IntArray, ...]
+    # weights[supporters[j]] as floats for numpy.bincount (exact: counts are far below 2**53).
+    supporter_weights: tuple[npt.NDArray[np.float64], ...]
     approvals: tuple[int, ...]
     # The natural score of each project for greedy rules (votes, points or ranking points).
     scores: tuple[Fraction, ...]
@@ -93,6 +95,7 @@ def compile_profile(
         for j in approved:
             members[j].append(v)
     supporters = tuple(np.array(m, dtype=np.int64) for m in members)
+    supporter_weights = tuple(weights[s].astype(np.float64) for s in supporters)
     approvals = tuple(int(weights[s].sum()) for s in supporters)
     order = _tie_order(project_ids, costs, approvals, tie_breaking, lot_seed)
     tie_rank = [0] * len(project_ids)
@@ -105,6 +108,7 @@ def compile_profile(
         approval_sets=approval_sets,
         weights=weights,
         supporters=supporters,
+        supporter_weights=supporter_weights,
         approvals=approvals,
         scores=tuple(scores),
         voters=len(election.ballots),
