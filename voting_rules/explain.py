@@ -50,12 +50,17 @@ def describe(explanation: Explanation, outcome: Outcome, election: Election) -> 
         return f"{name} was not chosen: nobody voted for it."
     if e.round is None:
         return f"{name} was not chosen: its supporters never had enough money left to pay for it."
-    parts = [f"{name} was not chosen. It came closest in round {e.round}, won by {e.round_winner}"]
-    if e.more_supporters_needed is not None:
-        parts.append(f"{e.more_supporters_needed} more supporters would have made it win")
-    if e.winning_cost is not None:
-        parts.append(f"or a cost of at most {money(e.winning_cost)}")
-    return "; ".join(parts[:1]) + (": " + " ".join(parts[1:]) if len(parts) > 1 else "") + "."
+    sentence = f"{name} was not chosen. It came closest in round {e.round}, won by {e.round_winner}"
+    if e.effective_votes is not None:
+        sentence += f", with {float(e.effective_votes):.1f} effective votes"
+    remedies = []
+    if e.more_supporters_needed:
+        remedies.append(f"{e.more_supporters_needed} more supporters")
+    if e.winning_cost:
+        remedies.append(f"a cost of at most {money(e.winning_cost)}")
+    if remedies:
+        return f"{sentence}: {' or '.join(remedies)} would have made it win that round."
+    return f"{sentence}."
 
 
 def _score(value: Fraction | None) -> str:

@@ -84,3 +84,23 @@ def test_malformed_real_file_variants_give_one_line(
         assert main(["check", str(path)]) == 2, variant
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and ": line " in err, (variant, err)
+
+
+@pytest.mark.realdata
+def test_explanations_account_for_every_project(shared_data: Path) -> None:
+    from voting_rules.rules import Options, tally
+    from voting_rules.tests.conftest import real_election
+
+    election = real_election(shared_data, "Poland_Swiecie_2023.pb")
+    outcome = tally(election, "mes-add1-greedy", Options(compat=True, explain=True))
+    assert set(outcome.explanations) == set(election.projects)
+    for pid, explanation in outcome.explanations.items():
+        assert explanation.selected == (pid in outcome.winners)
+        if explanation.payments:
+            paid = sum(p.amount * p.voters for p in explanation.payments)
+            assert paid == election.projects[pid].cost
+        if not explanation.selected and explanation.reason == "outbid":
+            assert explanation.round is not None and explanation.round_winner in outcome.winners
+    greedy = tally(election, "greedy")
+    left = [e.remaining_budget for e in greedy.explanations.values() if e.selected]
+    assert all(a is not None for a in left)
