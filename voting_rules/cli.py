@@ -12,7 +12,7 @@ from pathlib import Path
 
 from voting_rules.election import Election, format_decimal
 from voting_rules.explain import describe
-from voting_rules.pabulib import PabulibError, read_election
+from voting_rules.pabulib import PabulibError, find_problems, parse_election, read_election
 from voting_rules.profile import TIE_BREAKINGS
 from voting_rules.rules import RULES, Options, tally
 
@@ -20,6 +20,8 @@ from voting_rules.rules import RULES, Options, tally
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    if args.command == "check":
+        return _check(args)
     try:
         started = time.perf_counter()
         election = read_election(args.file)
@@ -65,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 
     check_parser = commands.add_parser("check", help="validate a file")
     check_parser.add_argument("file", type=Path)
-    check_parser.set_defaults(command_function=_check)
+    check_parser.set_defaults(command_function=None)
 
     compare_parser = commands.add_parser(
         "compare", help="the file's `selected` column vs every rule"
@@ -145,8 +147,18 @@ def _explain(args: argparse.Namespace, election: Election, started: float) -> in
     return 0
 
 
-def _check(args: argparse.Namespace, election: Election, started: float) -> int:
-    # Reading already validated everything; reaching here means the file is sound.
+def _check(args: argparse.Namespace) -> int:
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as error:
+        print(f"{args.file}: {error.strerror or error}", file=sys.stderr)
+        return 2
+    problems = find_problems(data)
+    for problem in problems:
+        print(f"{args.file}: {problem}", file=sys.stderr)
+    if problems:
+        return 2
+    election = parse_election(data)
     print(
         f"{args.file}: OK, {len(election.projects)} projects, {len(election.ballots)} ballots, "
         f"{election.vote_type}, budget {_number(election.budget)}"

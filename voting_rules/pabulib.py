@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from fractions import Fraction
 from pathlib import Path
 
@@ -42,6 +42,22 @@ def parse_election(data: bytes | str) -> Election:
     return _Parser(text).parse()
 
 
+def find_problems(data: bytes | str, *, limit: int = 50) -> list[PabulibError]:
+    """Every problem of a file (up to ``limit``), not only the first: a bad project row or ballot
+    is reported and skipped and checking goes on; a broken structure still ends it."""
+    try:
+        text = _decode(data) if isinstance(data, bytes) else data
+    except PabulibError as error:
+        return [error]
+    parser = _Parser(text, keep_going=limit)
+    try:
+        parser.parse()
+    except PabulibError as error:
+        if error not in parser.problems:
+            parser.problems.append(error)
+    return parser.problems[:limit]
+
+
 def _decode(data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -66,8 +82,11 @@ def _rows(text: str) -> Iterator[tuple[int, list[str]]]:
 
 
 class _Parser:
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, *, keep_going: int = 0) -> None:
         self.text = text
+        # keep_going > 0: collect up to that many row problems instead of raising the first.
+        self.keep_going = keep_going
+        self.problems: list[PabulibError] = []
         self.meta: dict[str, str] = {}
         self.projects: dict[str, Project] = {}
         self.ballots: list[Ballot] = []
@@ -120,15 +139,17 @@ class _Parser:
                     raise PabulibError(line, f"META key {key!r} appears twice")
                 self.meta[key] = row[1].strip()
             elif section == "projects":
-                self._add_project(line, header, row)
+                self._recoverable(self._add_project, line, header, row)
             else:
-                self._add_ballot(line, header, row, voter_ids)
+                self._recoverable(self._add_ballot, line, header, row, voter_ids)
         if len(seen) < len(SECTIONS):
             raise PabulibError(
                 self.last_line, f"file ends without the {SECTIONS[len(seen)].upper()} section"
             )
         if header is None:
             raise PabulibError(self.last_line, "section VOTES has no header line")
+        if self.problems:
+            raise self.problems[0]
         self._check_counts()
         return Election(
             meta=self.meta,
@@ -137,6 +158,20 @@ class _Parser:
             project_columns=self.project_columns,
             vote_columns=self.vote_columns,
         )
+
+    def _recoverable(self, add: Callable[..., None], *args: object) -> None:
+        if not self.keep_going:
+            add(*args)
+            return
+        try:
+            add(*args)
+        except PabulibError as error:
+            self.problems.append(error)
+            if len(self.problems) >= self.keep_going:
+                raise
+            # The declared counts no longer match once a row is skipped: do not report that too.
+            self.meta.pop("num_votes", None)
+            self.meta.pop("num_projects", None)
 
     def _check_header(self, section: str, header: list[str], line: int) -> None:
         required = {"meta": ("key", "value"), "projects": ("project_id", "cost")}.get(

@@ -47,6 +47,16 @@ def test_malformed_file_gives_one_line_without_traceback(
         assert "unknown project '99'" in err
 
 
+def test_check_lists_every_bad_ballot(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "bad.pb"
+    path.write_text(
+        SMALL.replace("b;10;41", "b;99;41").replace("c;;", "c;p1,p2,10;"), encoding="utf-8"
+    )
+    assert main(["check", str(path)]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert [line.split(": ")[1] for line in lines] == ["line 17", "line 18"]
+
+
 def test_missing_file_gives_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(tmp_path / "nope.pb")]) == 2
     assert capsys.readouterr().err.count("\n") == 1
@@ -81,9 +91,11 @@ def test_malformed_real_file_variants_give_one_line(
     for variant, mangled in _real_variants(text).items():
         path = tmp_path / f"{variant}.pb"
         path.write_text(mangled, encoding="utf-8")
-        assert main(["check", str(path)]) == 2, variant
+        assert main(["tally", str(path), "--rule", "greedy"]) == 2, variant
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and ": line " in err, (variant, err)
+        assert main(["check", str(path)]) == 2, variant
+        assert all(": line " in line for line in capsys.readouterr().err.splitlines())
 
 
 @pytest.mark.realdata
