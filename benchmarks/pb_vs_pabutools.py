@@ -110,11 +110,17 @@ def main() -> None:
                 shown = f"{'> ' + format(args.cap, 'g'):>11}"
                 ratio = f"> {args.cap / seconds:.0f}x"
                 entry = recorded.get(name, {}).get(rule, {})
-                same = (
-                    ("yes*" if entry["winners"] == winners else "NO*")
-                    if "winners" in entry
-                    else "?"
-                )
+                spot = recorded.get(name, {}).get("mes-add1-spot-check")
+                if "winners" in entry:
+                    same = "yes*" if entry["winners"] == winners else "NO*"
+                elif rule == "mes-add1" and spot:
+                    # pabutools' MES at our Add1 end point: exhaustive there, with these winners.
+                    end = spot["pabutools_mes_at_steps"][
+                        max(spot["pabutools_mes_at_steps"], key=int)
+                    ]
+                    same = "yes+" if end["winners"] == winners and end["exhaustive"] else "NO+"
+                else:
+                    same = "?"
                 ratios.setdefault(rule, []).append(args.cap / seconds)
             print(
                 f"| {rule:16} | {name:42} | {seconds:8.3f} | {shown} | {ratio:>8} | {same:4} |",
@@ -126,6 +132,7 @@ def main() -> None:
             f"median speed-up {rule}: {statistics.median(values):.0f}x (lower bound where capped)"
         )
     print("* compared with the recorded fixture (pabutools hit the cap here); ? = no reference")
+    print("+ pabutools' MES at our Add1 end point (fixture spot check): same winners, exhaustive")
 
 
 if __name__ == "__main__":
