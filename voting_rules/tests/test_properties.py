@@ -110,3 +110,40 @@ def test_pabutools_agrees_on_random_elections(election: Election) -> None:
     for rule in pabutools_oracle.ORACLE_RULES:
         expected = pabutools_oracle.run(rule, instance, profile)
         assert list(tally(election, rule, Options(compat=True)).winners) == expected, rule
+
+
+@st.composite
+def ranked_or_cumulative(draw: st.DrawFn) -> Election:
+    base = draw(elections(max_projects=5, max_voters=6))
+    vote_type = draw(st.sampled_from(["cumulative", "ordinal"]))
+    ballots = []
+    for ballot in base.ballots:
+        # pabutools cannot read an empty cumulative ballot, so every ballot lists something.
+        chosen = list(ballot.projects) or [next(iter(base.projects))]
+        draw(st.randoms(use_true_random=False)).shuffle(chosen)
+        points = (
+            tuple(Fraction(draw(st.integers(1, 3))) for _ in chosen)
+            if vote_type == "cumulative"
+            else ()
+        )
+        ballots.append(Ballot(ballot.voter_id, tuple(chosen), points))
+    columns = ("voter_id", "vote", "points") if vote_type == "cumulative" else ("voter_id", "vote")
+    return Election(
+        meta={"budget": base.meta["budget"], "vote_type": vote_type},
+        projects=base.projects,
+        ballots=tuple(ballots),
+        vote_columns=columns,
+    )
+
+
+@settings(max_examples=100, deadline=None)
+@given(ranked_or_cumulative())
+def test_pabutools_agrees_on_cumulative_and_ordinal_ballots(election: Election) -> None:
+    """pabutools reads a listed project as approved whatever the vote type; so does compat mode."""
+    from pabutools.election.pabulib import parse_pabulib_from_string
+
+    text = format_election(election)
+    instance, profile = parse_pabulib_from_string(text)
+    for rule in ("mes", "mes-add1", "mes-add1-greedy", "greedy", "greedy-cost"):
+        expected = pabutools_oracle.run(rule, instance, profile)
+        assert list(tally(election, rule, Options(compat=True)).winners) == expected, rule
