@@ -54,10 +54,10 @@ class Profile:
         return sorted(self.project_ids[j] for j in chosen)
 
 
-def ordinal_points(rank: int, ballot_length: int, max_length: int) -> Fraction:
-    """Kraków's ordinal scoring: with up to ``max_length`` ranks, rank 0 earns max_length points."""
-    del ballot_length
-    return Fraction(max_length - rank)
+def ordinal_points(rank: int, max_length: int) -> int:
+    """Kraków's ordinal scoring: with up to ``max_length`` ranks, rank 0 earns max_length points
+    (3/2/1 for three ranks)."""
+    return max_length - rank
 
 
 def compile_profile(
@@ -72,22 +72,23 @@ def compile_profile(
     index = {pid: j for j, pid in enumerate(project_ids)}
     costs = tuple(election.projects[pid].cost for pid in project_ids)
     merged: Counter[tuple[int, ...]] = Counter()
-    scores = [Fraction(0)] * len(project_ids)
+    # Sums start as ints and stay ints while the points are whole (far cheaper than fractions).
+    totals: list[int | Fraction] = [0] * len(project_ids)
     vote_type = election.vote_type
+    by_approval = compat or vote_type in ("approval", "choose-1")
     max_length = int(election.meta.get("max_length", "0") or 0)
     for ballot in election.ballots:
         chosen = [index[pid] for pid in ballot.projects]
         merged[tuple(sorted(chosen))] += 1
-        if compat or vote_type in ("approval", "choose-1"):
-            for j in chosen:
-                scores[j] += 1
-        elif vote_type == "ordinal":
+        if by_approval:
+            continue
+        if vote_type == "ordinal":
             length = max_length or len(chosen)
             for rank, j in enumerate(chosen):
-                scores[j] += ordinal_points(rank, len(chosen), length)
+                totals[j] += ordinal_points(rank, length)
         else:
             for j, points in zip(chosen, ballot.points, strict=True):
-                scores[j] += points
+                totals[j] += points.numerator if points.denominator == 1 else points
     approval_sets = tuple(merged)
     weights = np.fromiter(merged.values(), dtype=np.int64, count=len(merged))
     members: list[list[int]] = [[] for _ in project_ids]
@@ -97,6 +98,9 @@ def compile_profile(
     supporters = tuple(np.array(m, dtype=np.int64) for m in members)
     supporter_weights = tuple(weights[s].astype(np.float64) for s in supporters)
     approvals = tuple(int(weights[s].sum()) for s in supporters)
+    scores = tuple(
+        Fraction(a if by_approval else t) for a, t in zip(approvals, totals, strict=True)
+    )
     order = _tie_order(project_ids, costs, approvals, tie_breaking, lot_seed)
     tie_rank = [0] * len(project_ids)
     for position, j in enumerate(order):
@@ -110,7 +114,7 @@ def compile_profile(
         supporters=supporters,
         supporter_weights=supporter_weights,
         approvals=approvals,
-        scores=tuple(scores),
+        scores=scores,
         voters=len(election.ballots),
         tie_rank=tuple(tie_rank),
     )
