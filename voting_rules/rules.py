@@ -249,7 +249,9 @@ def _explain_missed(profile: Profile, j: int, run: RunResult, cardinality: bool)
     if profile.approvals[j] == 0:
         return Explanation(pid, False, "no supporters")
     cost = profile.costs[j]
-    best: tuple[Fraction, int, RunResult | None, Explanation] | None = None
+    # The round where the supporters could raise the largest share of the cost at the price
+    # that won that round: the round in which the project came closest.
+    best: tuple[Fraction, Explanation] | None = None
     for number, record in enumerate(run.rounds, start=1):
         budgets = record.budgets.get(j)
         if budgets is None:
@@ -272,10 +274,10 @@ def _explain_missed(profile: Profile, j: int, run: RunResult, cardinality: bool)
             round_winner=profile.project_ids[record.winner],
         )
         if best is None or closeness > best[0]:
-            best = (closeness, number, None, explanation)
+            best = (closeness, explanation)
     if best is None:
         return Explanation(pid, False, "unaffordable")
-    return best[3]
+    return best[1]
 
 
 def _price(budgets: Iterable[tuple[Fraction, int]], cost: Fraction) -> Fraction | None:
