@@ -113,8 +113,9 @@ def main() -> None:
                 spot = recorded.get(name, {}).get("mes-add1-spot-check")
                 if "winners" in entry:
                     same = "yes*" if entry["winners"] == winners else "NO*"
-                elif rule == "mes-add1" and spot:
-                    # pabutools' MES at our Add1 end point: exhaustive there, with these winners.
+                elif rule in ("mes-add1", "mes-add1-greedy") and spot:
+                    # pabutools' MES at our Add1 end point: exhaustive there, with these winners
+                    # (so the greedy completion adds nothing either).
                     end = spot["pabutools_mes_at_steps"][
                         max(spot["pabutools_mes_at_steps"], key=int)
                     ]
