@@ -240,6 +240,8 @@ def run_equal_shares(
 
     ``observe``: projects whose supporters' budgets are recorded every round (for explanations).
     """
+    if profile.voters == 0:
+        return RunResult(Fraction(0), (), (), frozenset())
     t = per_voter_budget if per_voter_budget is not None else profile.budget / profile.voters
     budgets = _Budgets(profile, t, cardinality=cardinality)
     eligible = _eligible(profile, cardinality)
@@ -415,6 +417,8 @@ class _Add1Walk:
 def add1_first_exhaustive(profile: Profile, *, cardinality: bool = False) -> Add1Result:
     """pabutools' Add1 (``voter_budget_increment=1``): per-voter budget B/n, B/n + 1, ...; stop at
     the first exhaustive outcome, or return the previous outcome when this one overspends."""
+    if profile.voters == 0:
+        return Add1Result(run_equal_shares(profile), Fraction(0), 0, 0, 0)
     walk = _Add1Walk(profile, profile.budget / profile.voters, cardinality)
     k = 0
     result = walk.run(k)
@@ -435,6 +439,8 @@ def add1_first_exhaustive(profile: Profile, *, cardinality: bool = False) -> Add
 def add1_while_it_fits(profile: Profile, *, cardinality: bool = False) -> Add1Result:
     """equalshares.net compute tool: start at floor(B/n) and raise the per-voter budget by one unit
     while the next outcome still fits in the budget. Stops once every eligible project is chosen."""
+    if profile.voters == 0:
+        return Add1Result(run_equal_shares(profile), Fraction(0), 0, 0, 0)
     walk = _Add1Walk(profile, Fraction(math.floor(profile.budget / profile.voters)), cardinality)
     k = 0
     result = walk.run(k)

@@ -147,3 +147,17 @@ def test_pabutools_agrees_on_cumulative_and_ordinal_ballots(election: Election) 
     for rule in ("mes", "mes-add1", "mes-add1-greedy", "greedy", "greedy-cost"):
         expected = pabutools_oracle.run(rule, instance, profile)
         assert list(tally(election, rule, Options(compat=True)).winners) == expected, rule
+
+
+def test_an_election_without_ballots_funds_nothing_by_equal_shares() -> None:
+    election = Election(
+        meta={"budget": "10", "vote_type": "approval"},
+        projects={"a": Project("a", Fraction(3))},
+        ballots=(),
+    )
+    for rule in RULES:
+        outcome = tally(election, rule)
+        assert outcome.cost <= election.budget
+        # Completions and Phragmén (as in pabutools) still fund an unsupported project that fits.
+        if rule in ("mes", "mes-cardinality", "mes-add1"):
+            assert outcome.winners == ()
