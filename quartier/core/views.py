@@ -1,11 +1,10 @@
 from django.conf import settings
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
 from quartier.cities.selectors import city_get, city_list, district_list, hotspot_list
 from quartier.ideas.models import InnovationKind
-from quartier.ideas.selectors import idea_list
+from quartier.ideas.selectors import idea_counts_by_kind, idea_list
 
 
 def root(request):
@@ -26,7 +25,7 @@ def city_home(request, city_slug: str):
     city = city_get(slug=city_slug)
     request.city = city
     ideas = idea_list(city=city)
-    by_kind = dict(ideas.order_by().values_list("kind").annotate(n=Count("id")))
+    by_kind = idea_counts_by_kind(city=city)
     return render(
         request,
         "core/city_home.html",

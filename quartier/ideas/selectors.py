@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from quartier.accounts.permissions import can_moderate
@@ -116,6 +116,21 @@ def idea_list(*, city: City, filters: IdeaFilters | None = None) -> QuerySet[Ide
     if filters.query:
         ideas = _search(ideas, filters.query)
     return ideas.order_by(*SORT_ORDERS.get(filters.sort, SORT_ORDERS["newest"]))
+
+
+def idea_counts_by_kind(*, city: City) -> dict[str, int]:
+    """Visible ideas per kind, cached like the list's count until the idea layer changes."""
+    key = f"idea-kinds:{city.pk}:{city.ideas_changed_at.timestamp()}"
+    counts = cache.get(key)
+    if counts is None:
+        counts = dict(
+            Idea.objects.filter(city=city, hidden_at__isnull=True)
+            .order_by()
+            .values_list("kind")
+            .annotate(n=Count("id"))
+        )
+        cache.set(key, counts, timeout=COUNT_CACHE_SECONDS)
+    return counts
 
 
 def idea_get(*, city: City, idea_id: int, viewer) -> Idea:

@@ -219,3 +219,11 @@ def test_admin_lists_ideas_for_staff(client, dortmund, db):
         assert client.get(url).status_code == 200, url
     body = client.get("/admin/ideas/idea/", {"q": "Pocket"}).content.decode()
     assert "Pocket-Park" in body
+
+
+def test_home_counts_ideas_by_kind_and_follows_writes(client, dortmund, resident):
+    body = client.get(reverse("city_home", args=["dortmund"])).content.decode()
+    assert "<strong>5</strong>" in body
+    submit(dortmund, resident, kind="social")
+    body = client.get(reverse("city_home", args=["dortmund"])).content.decode()
+    assert "<strong>6</strong>" in body
