@@ -7,6 +7,13 @@ from quartier.ideas.models import InnovationKind
 from quartier.ideas.selectors import idea_counts_by_kind, idea_list
 
 
+def city_for_request(request, city_slug: str):
+    """The city named in the URL (404 if unknown), remembered for the navigation."""
+    city = city_get(slug=city_slug)
+    request.city = city
+    return city
+
+
 def root(request):
     cities = list(city_list()[:2])
     if len(cities) == 1:
@@ -22,8 +29,7 @@ def health(request):
 
 
 def city_home(request, city_slug: str):
-    city = city_get(slug=city_slug)
-    request.city = city
+    city = city_for_request(request, city_slug)
     ideas = idea_list(city=city)
     by_kind = idea_counts_by_kind(city=city)
     return render(
@@ -44,8 +50,7 @@ def city_home(request, city_slug: str):
 
 
 def city_map(request, city_slug: str):
-    city = city_get(slug=city_slug)
-    request.city = city
+    city = city_for_request(request, city_slug)
     return render(
         request,
         "core/city_map.html",

@@ -17,8 +17,8 @@ from django.views.decorators.http import require_POST
 from opinion_clustering.opendata import Statement as OpenDataStatement
 from opinion_clustering.opendata import write_conversation
 from quartier.accounts.permissions import can_participate
-from quartier.cities.selectors import city_get
 from quartier.core.errors import DomainError
+from quartier.core.views import city_for_request
 from quartier.ideas.models import Idea
 
 from . import services
@@ -37,12 +37,6 @@ from .selectors import (
 
 PSEUDONYM_COOKIE = "quartier_pseudonym"
 PSEUDONYM_MAX_AGE = 365 * 24 * 3600
-
-
-def _city(request, city_slug: str):
-    city = city_get(slug=city_slug)
-    request.city = city
-    return city
 
 
 def _browser_secret(request) -> str | None:
@@ -88,7 +82,7 @@ def _with_cookies(response: HttpResponse, cookies: dict) -> HttpResponse:
 
 
 def conversation_list_view(request, city_slug: str):
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     page = Paginator(conversation_list(city=city), 20).get_page(request.GET.get("page"))
     return render(
         request,
@@ -99,7 +93,7 @@ def conversation_list_view(request, city_slug: str):
 
 @login_required
 def conversation_new(request, city_slug: str):
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     idea = None
     if request.GET.get("idea") or request.POST.get("idea"):
         idea = get_object_or_404(
@@ -158,7 +152,7 @@ def _voting_context(request, conversation: Conversation, participant: Participan
 
 
 def conversation_detail(request, city_slug: str, conversation_id: int):
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     conversation = conversation_get(city=city, conversation_id=conversation_id)
     participant = _existing_participant(request, conversation)
     context = {
@@ -171,7 +165,7 @@ def conversation_detail(request, city_slug: str, conversation_id: int):
 
 @require_POST
 def vote_view(request, city_slug: str, conversation_id: int):
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     conversation = conversation_get(city=city, conversation_id=conversation_id)
     cookies: dict = {}
     participant: Participant | None
@@ -200,7 +194,7 @@ def vote_view(request, city_slug: str, conversation_id: int):
 
 @require_POST
 def statement_add_view(request, city_slug: str, conversation_id: int):
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     conversation = conversation_get(city=city, conversation_id=conversation_id)
     form = StatementForm(request.POST)
     cookies: dict = {}
@@ -224,7 +218,7 @@ def statement_add_view(request, city_slug: str, conversation_id: int):
 
 
 def conversation_results(request, city_slug: str, conversation_id: int):
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     conversation = conversation_get(city=city, conversation_id=conversation_id)
     results = conversation.results or {}
     texts = statement_texts(conversation=conversation)
@@ -280,7 +274,7 @@ def conversation_results(request, city_slug: str, conversation_id: int):
 
 def conversation_export(request, city_slug: str, conversation_id: int):
     """The conversation in Polis' openData layout (votes, comments, participants-votes, summary)."""
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     conversation = conversation_get(city=city, conversation_id=conversation_id)
     statements = [
         OpenDataStatement(
@@ -319,7 +313,7 @@ def conversation_export(request, city_slug: str, conversation_id: int):
 
 @login_required
 def moderation_view(request, city_slug: str, conversation_id: int):
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     conversation = conversation_get(city=city, conversation_id=conversation_id)
     if not can_moderate_conversation(user=request.user, conversation=conversation):
         raise Http404

@@ -8,9 +8,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartier.accounts.permissions import can_moderate, can_participate
-from quartier.cities.selectors import city_get
 from quartier.core.errors import DomainError
-from quartier.core.views import map_config
+from quartier.core.views import city_for_request, map_config
 from quartier.deliberation.permissions import can_open_conversation
 from quartier.deliberation.selectors import conversations_on_idea
 
@@ -22,14 +21,8 @@ from .selectors import idea_comments, idea_get, idea_list, idea_supported_by, re
 IDEAS_PER_PAGE = 20
 
 
-def _city(request, city_slug: str):
-    city = city_get(slug=city_slug)
-    request.city = city
-    return city
-
-
 def idea_list_view(request, city_slug: str):
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     form = IdeaFilterForm(request.GET or None, city=city)
     status = 200
     page = None
@@ -44,19 +37,13 @@ def idea_list_view(request, city_slug: str):
     return render(
         request,
         template,
-        {"city": city, "form": form, "page": page, "query_string": _query_without_page(request)},
+        {"city": city, "form": form, "page": page},
         status=status,
     )
 
 
-def _query_without_page(request) -> str:
-    query = request.GET.copy()
-    query.pop("page", None)
-    return query.urlencode()
-
-
 def idea_detail(request, city_slug: str, idea_id: int):
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     idea = idea_get(city=city, idea_id=idea_id, viewer=request.user)
     moderator = can_moderate(user=request.user)
     if idea.is_hidden and not moderator:
@@ -82,7 +69,7 @@ def idea_detail(request, city_slug: str, idea_id: int):
 
 @login_required
 def idea_submit_view(request, city_slug: str):
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     analog = request.GET.get("analog") == "1" or request.POST.get("analog") == "1"
     if analog and not can_moderate(user=request.user):
         raise Http404
@@ -129,7 +116,7 @@ def _field_for(error: DomainError) -> str | None:
 
 
 def _idea_for_write(request, city_slug: str, idea_id: int) -> Idea:
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     return idea_get(city=city, idea_id=idea_id, viewer=request.user)
 
 
@@ -256,7 +243,7 @@ def idea_hide_view(request, city_slug: str, idea_id: int):
 @require_POST
 @login_required
 def report_dismiss_view(request, city_slug: str, report_id: int):
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     report = get_object_or_404(Report, pk=report_id, city=city)
     resolution = request.POST.get("resolution", "").strip() or _("No violation found")
     try:
@@ -270,7 +257,7 @@ def report_dismiss_view(request, city_slug: str, report_id: int):
 
 @login_required
 def moderation_queue(request, city_slug: str):
-    city = _city(request, city_slug)
+    city = city_for_request(request, city_slug)
     if not can_moderate(user=request.user):
         raise Http404
     show_resolved = request.GET.get("resolved") == "1"

@@ -227,3 +227,19 @@ def test_home_counts_ideas_by_kind_and_follows_writes(client, dortmund, resident
     submit(dortmund, resident, kind="social")
     body = client.get(reverse("city_home", args=["dortmund"])).content.decode()
     assert "<strong>6</strong>" in body
+
+
+def test_pagination_links_keep_the_filters(client, dortmund, resident, settings):
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    seed_ideas(dortmund, resident, 25)  # all at Borsigplatz: Innenstadt-Nord
+    response = client.get(
+        reverse("idea_list", args=["dortmund"]),
+        {"district": "innenstadt-nord", "sort": "supported"},
+    )
+    body = response.content.decode()
+    assert "?district=innenstadt-nord&amp;sort=supported&amp;page=2" in body
+    page_two = client.get(
+        reverse("idea_list", args=["dortmund"]),
+        {"district": "innenstadt-nord", "sort": "supported", "page": 2},
+    ).content.decode()
+    assert 'rel="prev"' in page_two and "page=1" in page_two
