@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -142,6 +143,7 @@ def _voting_context(request, conversation: Conversation, participant: Participan
             conversation.statements.filter(status=StatementStatus.ACCEPTED).order_by("id").first()
         )
     return {
+        "now": timezone.now(),
         "conversation": conversation,
         "statement": statement,
         "progress": participant_progress(participant=participant, conversation=conversation),
@@ -283,7 +285,8 @@ def conversation_export(request, city_slug: str, conversation_id: int):
             moderated={"accepted": 1, "pending": 0, "rejected": -1}[statement.status],
             is_meta=statement.is_meta,
             is_seed=statement.is_seed,
-            body=statement.text,
+            # Only published text leaves the platform; ids and flags keep the math reproducible.
+            body=statement.text if statement.status == StatementStatus.ACCEPTED else "",
             timestamp=int(statement.created_at.timestamp() * 1000),
         )
         for statement in conversation.statements.order_by("id")

@@ -277,6 +277,8 @@ def test_export_in_the_polis_opendata_layout(client, conversation):
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     names = set(archive.namelist())
     assert {"votes.csv", "comments.csv", "participants-votes.csv", "summary.csv"} <= names
+    comments = archive.read("comments.csv").decode()
+    assert SEEDS[0] in comments
     votes = archive.read("votes.csv").decode().splitlines()
     assert votes[0] == "timestamp,datetime,comment-id,voter-id,vote"
     assert len(votes) == 1 + 3 * len(SEEDS)
@@ -295,3 +297,20 @@ def test_moderation_queue_is_searchable_and_for_moderators(
     client.post(url, {"statement": statement.pk, "status": "rejected"})
     statement.refresh_from_db()
     assert statement.status == "rejected"
+
+
+def test_export_leaves_out_unpublished_text(client, conversation):
+    participant = join(conversation, "p1@example.org")
+    services.statement_submit(participant=participant, text="Noch nicht geprüfter Text")
+    response = client.get(reverse("conversation_export", args=["dortmund", conversation.pk]))
+    comments = zipfile.ZipFile(io.BytesIO(response.content)).read("comments.csv").decode()
+    assert "Noch nicht geprüfter Text" not in comments
+
+
+def test_a_map_that_opens_later_says_when(client, conversation, resident):
+    conversation.opens_at = timezone.now() + timedelta(days=2)
+    conversation.save()
+    client.force_login(resident)
+    client.cookies["django_language"] = "en"
+    body = client.get(reverse("conversation_detail", args=["dortmund", conversation.pk])).content
+    assert "This opinion map opens on" in body.decode()
