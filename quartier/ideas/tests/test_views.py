@@ -243,3 +243,21 @@ def test_pagination_links_keep_the_filters(client, dortmund, resident, settings)
         {"district": "innenstadt-nord", "sort": "supported", "page": 2},
     ).content.decode()
     assert 'rel="prev"' in page_two and "page=1" in page_two
+
+
+def test_idea_page_runs_a_constant_number_of_queries(
+    client, dortmund, resident, neighbour, settings
+):
+    from quartier.ideas import services
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    idea = Idea.objects.filter(city=dortmund).earliest("id")
+    url = reverse("idea_detail", args=["dortmund", idea.pk])
+    top = services.comment_add(idea=idea, author=neighbour, body="Erster")
+    services.comment_add(idea=idea, author=resident, body="Antwort", parent=top)
+    client.force_login(resident)
+    few = list_queries(client, url)
+    for number in range(10):
+        parent = services.comment_add(idea=idea, author=neighbour, body=f"Kommentar {number}")
+        services.comment_add(idea=idea, author=resident, body="Antwort", parent=parent)
+    assert list_queries(client, url) == few
