@@ -15,7 +15,8 @@ Where the speed comes from:
   projects wait in a heap and are recomputed only while they could still win the round (the
   lazy evaluation of the equalshares.net compute tool).
 * Add1 (raise every voter's budget by one currency unit until the outcome is exhaustive) does
-  not need one run per unit; see :func:`certify_same_outcome`.
+  not need one run per unit; see :func:`certify_same_outcome` (same order over a stretch) and
+  :func:`certify_stretch_continues` (over a stretch, every outcome fits and is not exhaustive).
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ from fractions import Fraction
 import numpy as np
 
 from voting_rules.profile import IntArray, Profile
+
+# Merged budget bounds are rounded to this many parts of a currency unit (times the costs' own
+# denominators), which also keeps the integers small.
+_MERGE_GRID = 2**24
+
 
 # Classes walked one by one before switching to prefix sums and bisection.
 _WALK = 8
@@ -67,6 +73,14 @@ class RunResult:
     eligible: frozenset[int]
 
 
+def _merge_grid(profile: Profile) -> tuple[int, list[int]]:
+    """The denominator of merged budget bounds and the costs in its units."""
+    denominator = _MERGE_GRID
+    for cost in profile.costs:
+        denominator = math.lcm(denominator, cost.denominator)
+    return denominator, [int(cost * denominator) for cost in profile.costs]
+
+
 class _Budgets:
     """The voters' budgets during one run, grouped in classes of equal payment history."""
 
@@ -85,6 +99,27 @@ class _Budgets:
         self.classes: IntArray = np.ones(len(profile.approval_sets), dtype=np.int64)
         self.by_value = [0, 1]
         self.position: IntArray = np.array([0, 1], dtype=np.int64)
+        # 0: exact. 1 (-1): the budgets are lower (upper) bounds kept on a fixed grid of money
+        # units, alpha rounded up (down) to it (see certify_stretch_continues).
+        self.rounding = 0
+
+    @staticmethod
+    def bound(
+        profile: Profile,
+        per_voter_budget: Fraction,
+        *,
+        cardinality: bool,
+        upper: bool,
+        grid: tuple[int, list[int]],
+    ) -> _Budgets:
+        """Budgets on ``grid`` that bound, from below or from above, those of a run at
+        ``per_voter_budget``."""
+        budgets = _Budgets(profile, per_voter_budget, cardinality=cardinality)
+        budgets.denominator, budgets.costs = grid
+        scaled = per_voter_budget * grid[0]
+        budgets.values = [0, math.ceil(scaled) if upper else math.floor(scaled)]
+        budgets.rounding = -1 if upper else 1
+        return budgets
 
     def supporters_by_class(self, j: int) -> tuple[list[int], list[int]]:
         """Classes of project j's supporters with money left, poorest first, and their sizes."""
@@ -163,13 +198,18 @@ class _Budgets:
             if detailed
             else []
         )
-        # Rescale so that alpha = remaining / paying is a whole number of money units.
-        factor = paying // math.gcd(remaining, paying)
-        if factor != 1:
-            self.denominator *= factor
-            self.values = [v * factor for v in self.values]
-            self.costs = [c * factor for c in self.costs]
-        alpha = remaining * factor // paying
+        if self.rounding > 0:
+            alpha = -(-remaining // paying)  # a bound from below: charge at least alpha
+        elif self.rounding < 0:
+            alpha = remaining // paying  # a bound from above: charge at most alpha
+        else:
+            # Rescale so that alpha = remaining / paying is a whole number of money units.
+            factor = paying // math.gcd(remaining, paying)
+            if factor != 1:
+                self.denominator *= factor
+                self.values = [v * factor for v in self.values]
+                self.costs = [c * factor for c in self.costs]
+            alpha = remaining * factor // paying
         mapping = np.arange(len(self.values), dtype=np.int64)
         for c in classes[:poor]:
             mapping[c] = 0
@@ -177,7 +217,7 @@ class _Budgets:
         key = values.__getitem__
         for c in classes[poor:]:
             value = values[c] - alpha
-            if value == 0:
+            if value <= 0:  # < 0 only when a lower bound rounds alpha up
                 mapping[c] = 0
                 continue
             new = len(values)
@@ -194,6 +234,50 @@ class _Budgets:
         if detailed and paying:
             payments.append((self.money(alpha), paying))
         return self.money(alpha), tuple(payments)
+
+    def copy(self) -> _Budgets:
+        """An independent copy (for exploring another order of selection)."""
+        other = object.__new__(_Budgets)
+        other.profile = self.profile
+        other.cardinality = self.cardinality
+        other.weights = self.weights
+        other.denominator = self.denominator
+        other.rounding = self.rounding
+        other.costs = self.costs  # never mutated in place, only replaced
+        other.values = list(self.values)
+        other.classes = self.classes.copy()
+        other.by_value = list(self.by_value)
+        other.position = self.position  # never mutated in place, only replaced
+        return other
+
+    @staticmethod
+    def merge(parts: list[_Budgets], *, upper: bool) -> _Budgets:
+        """Per voter the smallest (or, with ``upper``, the largest) budget of ``parts``, which
+        are bounds on one grid (see :meth:`bound`)."""
+        first = parts[0]
+        per_voter: IntArray | None = None
+        for part in parts:
+            assert part.rounding and part.denominator == first.denominator
+            mine = np.array(part.values, dtype=np.int64)[part.classes]
+            if per_voter is None:
+                per_voter = mine
+            else:
+                per_voter = np.maximum(per_voter, mine) if upper else np.minimum(per_voter, mine)
+        assert per_voter is not None
+        values, classes = np.unique(per_voter, return_inverse=True)
+        if values.size == 0 or values[0] != 0:
+            values = np.concatenate([np.zeros(1, dtype=np.int64), values])
+            classes = classes + 1
+        other = first.copy()
+        other.values = values.tolist()
+        other.classes = classes.astype(np.int64).reshape(-1)
+        other.by_value = list(range(len(other.values)))
+        other.position = np.arange(len(other.values), dtype=np.int64)
+        return other
+
+    def drain(self, j: int) -> None:
+        """Every supporter of project j pays all it has (a lower bound on any real payment)."""
+        self.classes[self.profile.supporters[j]] = 0
 
     def budgets_of(self, j: int) -> tuple[tuple[Fraction, int], ...]:
         classes, sizes = self.supporters_by_class(j)
@@ -341,6 +425,150 @@ def certify_same_outcome(
     return RunResult(per_voter_budget, lower.chosen, tuple(rounds), lower.eligible)
 
 
+# A project's supporters by class with its price: what _Budgets.pay needs.
+_Priced = tuple[list[int], list[int], int, int, int]
+
+# A state of the stretch certificate: bounds on the voters' money from below and from above, the
+# candidates by a lower bound on their rho, the projects chosen so far, and the candidates of the
+# branch points above it (oldest first).
+_Stretch = tuple[
+    _Budgets, _Budgets, list[Candidate], frozenset[int], tuple[tuple[Candidate, ...], ...]
+]
+
+# How many different sets of projects chosen so far a stretch certificate follows in one round
+# before it gives up (measured on Budapest 2024: 4 is fastest; 2 fails too often, 8 and more
+# spend long on stretches that fail anyway).
+_PATHS = 4
+
+# Add1 first proves stretches of the same order of selection (certify_same_outcome), cheap while
+# that order is stable; after this many MES runs it turns to stretch certificates.
+_SAME_ORDER_RUNS = 24
+
+# Add1 doubles the stretch it tries to certify after this many successes in a row (and halves it
+# after a failure); doubling after every success fails every other time.
+_STREAK = 3
+
+
+def certify_stretch_continues(
+    profile: Profile,
+    low: Fraction,
+    high: Fraction,
+    *,
+    cardinality: bool = False,
+    paths: int = _PATHS,
+) -> bool:
+    """Prove that for every per-voter budget t in [low, high], MES selects a set of projects that
+    fits in the budget and is not exhaustive (so Add1 goes on past every such t).
+
+    Unlike :func:`certify_same_outcome` the order of selection may change inside the stretch.
+    Why it is sound: the certificate keeps, round by round, a few *states*: a set of projects
+    chosen so far with, for every voter, a lower and an upper bound on that voter's money, valid
+    for every t of the stretch whose run has chosen that set so far. At the start the bounds are
+    ``low`` and ``high``. In a round, a project's rho at any such t lies between its rho with the
+    upper bounds and its rho with the lower bounds (more money never raises the price), so a
+    project can win the round only if no project affordable with the lower bounds beats it for
+    sure; the certificate follows every project that may win (and the end of the run if every
+    project may be unaffordable). Charging a possible winner with the prices computed from the
+    lower and from the upper bounds gives bounds again, since a voter's money after paying,
+    max(0, money - alpha), grows with its money and falls with alpha (a project the lower bounds
+    cannot afford leaves its supporters a lower bound of 0). States that reach the same set in the
+    same round are merged (per voter the smaller lower and the larger upper bound), so that
+    near-tied projects chosen in either order cost one state, not two. Every t's real run is
+    covered by the states; the final set of every state is checked. Too many states, or one bad
+    final set: False ("not proven"), never a wrong answer.
+    """
+    eligible = _eligible(profile, cardinality)
+    among = frozenset(eligible)
+    paid = [j for j in eligible if profile.costs[j] > 0]
+    chosen0 = frozenset(j for j in eligible if profile.costs[j] == 0)
+    root = _initial_heap(profile, paid, cardinality)
+    grid = _merge_grid(profile)
+    states: list[_Stretch] = [
+        (
+            _Budgets.bound(profile, low, cardinality=cardinality, upper=False, grid=grid),
+            _Budgets.bound(profile, high, cardinality=cardinality, upper=True, grid=grid),
+            list(root),
+            chosen0,
+            (tuple(root),),
+        )
+    ]
+
+    def fails(chosen: frozenset[int]) -> bool:
+        total = profile.total_cost(chosen)
+        return total > profile.budget or is_exhaustive(profile, chosen, among)
+
+    while states:
+        following: dict[frozenset[int], list[_Stretch]] = {}
+        for at_low, at_high, heap, chosen, anchors in states:
+            # best: the smallest (rho, rank) with the lower bounds among projects affordable with
+            # them; the real winner at any t of this state is at most that.
+            best: Candidate | None = None
+            evaluated: list[tuple[Candidate, int, _Priced, _Priced | None]] = []
+            while heap:
+                stale = heap[0]
+                if best is not None and stale > best:
+                    break
+                heapq.heappop(heap)
+                j = stale[3]
+                hc, hs = at_high.supporters_by_class(j)
+                hp = at_high.price(j, hc, hs)
+                if hp is None:
+                    continue  # unaffordable with the upper bounds, so for the rest of the run
+                lower = _candidate(at_high.rho(j, hp[0], hp[1]), stale[2], j)
+                lc, ls = at_low.supporters_by_class(j)
+                lp = at_low.price(j, lc, ls)
+                if lp is not None:
+                    upper = _candidate(at_low.rho(j, lp[0], lp[1]), stale[2], j)
+                    if best is None or upper < best:
+                        best = upper
+                evaluated.append((lower, j, (hc, hs, *hp), None if lp is None else (lc, ls, *lp)))
+            # best is None: the heap is empty and every project left may be unaffordable.
+            if best is None and fails(chosen):
+                return False
+            possible = [e for e in evaluated if best is None or not best < e[0]]
+            if len(possible) + (best is None) > 1:
+                # A branch point: its lower bounds hold for every later state below it.
+                anchors = (*anchors, (*heap, *(e[0] for e in evaluated)))
+            for n, (_, w, hi_price, lo_price) in enumerate(possible):
+                last = n == len(possible) - 1
+                b_low = at_low if last else at_low.copy()
+                b_high = at_high if last else at_high.copy()
+                branch_heap = heap if last else list(heap)
+                for entry in evaluated:
+                    if entry[1] != w:
+                        heapq.heappush(branch_heap, entry[0])
+                if lo_price is None:
+                    b_low.drain(w)
+                else:
+                    b_low.pay(w, *lo_price, detailed=False)
+                b_high.pay(w, *hi_price, detailed=False)
+                key = chosen | {w}
+                following.setdefault(key, []).append((b_low, b_high, branch_heap, key, anchors))
+        if len(following) > paths:
+            return False
+        states = []
+        for key, group in following.items():
+            if len(group) == 1:
+                states.append(group[0])
+                continue
+            merged_low = _Budgets.merge([g[0] for g in group], upper=False)
+            merged_high = _Budgets.merge([g[1] for g in group], upper=True)
+            # The lower bounds on rho of the parts need not hold for the merged upper bounds, but
+            # those of a common ancestor do: its upper bounds are at least every part's.
+            common = group[0][4]
+            for part in group[1:]:
+                shared = 0
+                for mine, theirs in zip(common, part[4], strict=False):
+                    if mine is not theirs:
+                        break
+                    shared += 1
+                common = common[:shared]
+            heap = [entry for entry in common[-1] if entry[3] not in key]
+            heapq.heapify(heap)
+            states.append((merged_low, merged_high, heap, key, common))
+    return True
+
+
 def is_exhaustive(profile: Profile, chosen: Iterable[int], among: Iterable[int]) -> bool:
     chosen_set = set(chosen)
     left = profile.budget - profile.total_cost(chosen_set)
@@ -419,21 +647,40 @@ def add1_first_exhaustive(profile: Profile, *, cardinality: bool = False) -> Add
     the first exhaustive outcome, or return the previous outcome when this one overspends."""
     if profile.voters == 0:
         return Add1Result(run_equal_shares(profile), Fraction(0), 0, 0, 0)
-    walk = _Add1Walk(profile, profile.budget / profile.voters, cardinality)
+    start = profile.budget / profile.voters
+    walk = _Add1Walk(profile, start, cardinality)
     k = 0
-    result = walk.run(k)
-    previous: tuple[RunResult, int] | None = None
+    stride = 1  # a single point costs one MES run; a stretch of several points one certificate
+    streak = 0
     while True:
+        if stride > 1:
+            walk.certificates += 1
+            if certify_stretch_continues(
+                profile, start + k, start + k + stride - 1, cardinality=cardinality, paths=_PATHS
+            ):
+                # No point of the stretch stops Add1: skip it, try a longer one soon.
+                k += stride
+                streak += 1
+                if streak >= _STREAK:
+                    stride *= 2
+                continue
+            streak = 0
+            stride //= 2
+            continue
+        result = walk.run(k)
         if profile.total_cost(result.chosen) > profile.budget:
-            assert previous is not None, "MES cannot overspend at budget / voters"
-            return walk.result(previous[1])
+            assert k > 0, "MES cannot overspend at budget / voters"
+            return walk.result(k - 1)
         if is_exhaustive(profile, result.chosen, result.eligible):
             return walk.result(k)
-        # Every point up to `last` has this same (non-exhaustive, feasible) outcome.
-        last = walk.last_same(k, result)
-        previous = (result, last)
-        k = last + 1
-        result = walk.run(k)
+        if walk.runs <= _SAME_ORDER_RUNS:
+            # Cheap while the order of selection is stable (most elections end here).
+            k = walk.last_same(k, result) + 1
+            continue
+        k += 1
+        streak += 1
+        if streak >= _STREAK:
+            stride = 2
 
 
 def add1_while_it_fits(profile: Profile, *, cardinality: bool = False) -> Add1Result:
