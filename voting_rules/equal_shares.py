@@ -515,6 +515,10 @@ def certify_stretch_continues(
                 if hp is None:
                     continue  # unaffordable with the upper bounds, so for the rest of the run
                 lower = _candidate(at_high.rho(j, hp[0], hp[1]), stale[2], j)
+                if best is not None and best < lower:
+                    # Cannot win this round, nor lower ``best``: no need for its upper bound.
+                    evaluated.append((lower, j, (hc, hs, *hp), None))
+                    continue
                 lc, ls = at_low.supporters_by_class(j)
                 lp = at_low.price(j, lc, ls)
                 if lp is not None:
