@@ -555,8 +555,11 @@ def certify_stretch_continues(
             if len(group) == 1:
                 states.append(group[0])
                 continue
-            merged_low = _Budgets.merge([g[0] for g in group], upper=False)
-            merged_high = _Budgets.merge([g[1] for g in group], upper=True)
+            try:
+                merged_low = _Budgets.merge([g[0] for g in group], upper=False)
+                merged_high = _Budgets.merge([g[1] for g in group], upper=True)
+            except OverflowError:  # budgets beyond 64 bits on the grid: give up, never wrong
+                return False
             # The lower bounds on rho of the parts need not hold for the merged upper bounds, but
             # those of a common ancestor do: its upper bounds are at least every part's.
             common = group[0][4]

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from voting_rules import equal_shares
 from voting_rules.election import Ballot, Election, Project
 from voting_rules.equal_shares import (
+    _Budgets,
     add1_first_exhaustive,
     certify_stretch_continues,
     is_exhaustive,
@@ -102,3 +103,22 @@ def test_an_accepted_stretch_never_stops_add1(
     for n in range(41):
         t = low + width * Fraction(n, 40)
         assert not _stops(profile, t, cardinality), t
+
+
+def test_huge_budgets_give_up_instead_of_overflowing() -> None:
+    """Merged bounds live in 64-bit integers; beyond that the certificate just proves nothing."""
+    election = Election(
+        meta={"budget": str(10**16), "vote_type": "approval"},
+        projects={"a": Project("a", Fraction(10**15)), "b": Project("b", Fraction(10**15))},
+        ballots=(Ballot("v0", ("a",)), Ballot("v1", ("b",))),
+    )
+    profile = compile_profile(election, compat=True)
+    grid = equal_shares._merge_grid(profile)
+    parts = [
+        _Budgets.bound(profile, Fraction(10**15), cardinality=False, upper=True, grid=grid)
+        for _ in range(2)
+    ]
+    with pytest.raises(OverflowError):
+        _Budgets.merge(parts, upper=True)
+    # and the certificate itself still answers (True or False), without raising
+    certify_stretch_continues(profile, Fraction(10**15), Fraction(10**15 + 5))
