@@ -62,6 +62,7 @@ lint: install-dev
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy quartier config e2e
+	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run -v1
 
 test-unit: install-dev
