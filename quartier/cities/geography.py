@@ -8,7 +8,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from threading import Lock
 
-import shapely
 from shapely.geometry import Point, shape
 from shapely.strtree import STRtree
 
@@ -18,7 +17,6 @@ class DistrictShapes:
     version: int
     district_ids: tuple[int, ...]
     tree: STRtree
-    geometries: tuple[shapely.Geometry, ...]
 
     def district_id_at(self, lat: float, lon: float) -> int | None:
         point = Point(lon, lat)
@@ -31,10 +29,6 @@ _cache: dict[int, DistrictShapes] = {}
 _lock = Lock()
 
 
-def geometry_from_geojson(geometry: dict) -> shapely.Geometry:
-    return shape(geometry)
-
-
 def district_shapes(
     *, city_id: int, version: int, load: Callable[[], list[tuple[int, dict]]]
 ) -> DistrictShapes:
@@ -43,14 +37,10 @@ def district_shapes(
         return cached
     with _lock:
         rows = load()
-        geometries = tuple(geometry_from_geojson(geometry) for _, geometry in rows)
-        for geometry in geometries:
-            shapely.prepare(geometry)
         shapes = DistrictShapes(
             version=version,
             district_ids=tuple(district_id for district_id, _ in rows),
-            tree=STRtree(geometries),
-            geometries=geometries,
+            tree=STRtree([shape(geometry) for _, geometry in rows]),
         )
         _cache[city_id] = shapes
         return shapes
