@@ -7,13 +7,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
 
+from voting_rules.add1 import add1_first_exhaustive, add1_while_it_fits
 from voting_rules.election import Election, format_decimal, parse_decimal
-from voting_rules.equal_shares import (
-    RunResult,
-    add1_first_exhaustive,
-    add1_while_it_fits,
-    run_equal_shares,
-)
+from voting_rules.equal_shares import RunResult, run_equal_shares
 from voting_rules.greedy import (
     greedy,
     natural_per_cost_score,
