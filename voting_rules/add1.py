@@ -42,7 +42,7 @@ import numpy as np
 from voting_rules.equal_shares import (
     Candidate,
     RunResult,
-    candidate,
+    candidate_of_ratio,
     eligible_projects,
     initial_heap,
     is_exhaustive,
@@ -57,7 +57,13 @@ _INT_LIMIT = 2**62
 
 # How many different sets of chosen projects a stretch follows in one round before it is halved
 # (measured on Budapest 2024: 2 halves too often, 8 follows branches that fail anyway).
-_PATHS = 4
+_PATHS = 8
+
+# The sweep doubles its stretch after this many accepted stretches in a row.
+_GROW_AFTER = 3
+
+# A checkpoint replays at most this many orders of selection per step.
+_REPLAY_ORDERS = 16
 
 Verdict = Literal["continues", "stops", "unknown"]
 
@@ -71,12 +77,19 @@ class Add1Result:
     certificates: int  # stretches examined with bounds
 
 
+# Alternative orders of selection from one state to the next state that every run of a stretch
+# passes through; a certain winner w is the single order (w,).
+_Step = tuple[tuple[int, ...], ...]
+
+
 @dataclass(frozen=True)
 class _Checkpoint:
-    """Rounds whose winners are certain for every budget of a stretch, and the candidates after
-    them by a lower bound on their rho (valid for every narrower stretch too)."""
+    """How every run of a stretch gets from the start to one state, and the candidates there by a
+    lower bound on their rho. Valid for every narrower stretch too: its bounds are tighter, so
+    its runs take a subset of these orders and its candidates' rho are at least as high."""
 
-    path: tuple[int, ...]
+    steps: tuple[_Step, ...]
+    chosen: frozenset[int]
     heap: tuple[Candidate, ...]
 
 
@@ -94,6 +107,9 @@ class _Branch:
     # Candidate lists of the branch points above this branch, oldest first: their lower bounds
     # hold for every branch below them, so a merged branch starts again from a common one.
     anchors: tuple[tuple[Candidate, ...], ...]
+    # The orders of selection that lead here since the last state all runs passed through
+    # (None: too many to replay).
+    orders: _Step | None
 
 
 @dataclass(frozen=True)
@@ -107,20 +123,18 @@ class _Evaluated:
 class _Grid:
     """Prices and payments of one stretch on a grid of ``scale`` parts per currency unit."""
 
-    def __init__(self, search: _StretchSearch, highest: Fraction) -> None:
+    def __init__(self, search: _StretchSearch, bits: int) -> None:
         profile = search.profile
         self.search = search
-        # The finest power of two that keeps money times voters below _INT_LIMIT.
-        bits = _GRID_BITS
-        while Fraction(2) ** bits * highest * profile.voters >= _INT_LIMIT:
-            bits -= 1
         self.scale = Fraction(2) ** bits
         # Costs rounded against each bound: a higher cost for the lower bounds (voters pay at
         # least what they really pay), a lower one for the upper bounds.
         self.cost_up = [math.ceil(c * self.scale) for c in profile.costs]
         self.cost_down = [math.floor(c * self.scale) for c in profile.costs]
-        # rho = price / utility, the price in grid units.
-        self.per_rho = [self.scale * u for u in search.utilities]
+        # rho = price / utility, the price in grid units: (remaining / paying) / (scale * utility).
+        self.per_rho = [
+            (r.numerator, r.denominator) for r in (self.scale * u for u in search.utilities)
+        ]
 
     def bounds(self, t: Fraction, *, upper: bool) -> IntArray:
         scaled = t * self.scale
@@ -136,23 +150,36 @@ class _Grid:
         """
         search = self.search
         b = values[search.profile.supporters[j]]
-        w = search.weights[j]
         cost = self.cost_down[j] if upper else self.cost_up[j]
-        if int(b @ w) < cost:
-            return None
         everyone = search.profile.approvals[j]
-        remaining, paying, poor_count = cost, everyone, 0
-        while True:
-            poor = b * paying < remaining
-            count = int(np.count_nonzero(poor))
-            if count == poor_count:
-                return remaining, paying, b
-            poor_count = count
-            remaining = cost - int(b[poor] @ w[poor])
-            paying = everyone - int(w[poor].sum())
+        w = search.weights[j]
+        if (int(b.sum()) if w is None else int(b @ w)) < cost:
+            return None
+        # For whole b: b < ceil(remaining / paying) exactly when b * paying < remaining.
+        remaining, paying = cost, everyone
+        poor = b < -(-remaining // paying)
+        count = int(np.count_nonzero(poor))
+        while count:
+            if w is None:
+                remaining = cost - int(b[poor].sum())
+                paying = everyone - count
+            else:
+                weights = w[poor]
+                remaining = cost - int(b[poor] @ weights)
+                paying = everyone - int(weights.sum())
+            poor = b < -(-remaining // paying)
+            grown = int(np.count_nonzero(poor))
+            if grown == count:
+                break
+            count = grown
+        return remaining, paying, b
 
-    def rho(self, j: int, priced: _Priced) -> Fraction:
-        return Fraction(priced[0], priced[1]) / self.per_rho[j]
+    def candidate(self, j: int, priced: _Priced) -> Candidate:
+        """Project j as a candidate at this price."""
+        numerator, denominator = self.per_rho[j]
+        remaining, paying, _ = priced
+        rank = self.search.profile.tie_rank[j]
+        return candidate_of_ratio(remaining * denominator, paying * numerator, rank, j)
 
     def pay(self, values: IntArray, j: int, priced: _Priced | None, *, upper: bool) -> None:
         """Charge project j's supporters: the price rounded down for upper bounds, up for lower
@@ -165,10 +192,57 @@ class _Grid:
         alpha = remaining // paying if upper else -(-remaining // paying)
         values[supporters] = np.maximum(b - alpha, 0)
 
-    def replay(self, highs: IntArray, lows: IntArray, path: tuple[int, ...]) -> None:
-        for w in path:
-            self.pay(highs, w, self.price(highs, w, upper=True), upper=True)
-            self.pay(lows, w, self.price(lows, w, upper=False), upper=False)
+    def replay(
+        self, highs: IntArray, lows: IntArray, steps: tuple[_Step, ...]
+    ) -> tuple[IntArray, IntArray]:
+        """Charge the winners of a checkpoint's steps, following every order that may still
+        happen with these (tighter) bounds; the per-ballot hull of the orders followed."""
+        for orders in steps:
+            parts = self._follow(highs, lows, orders)
+            assert parts, "every run of the stretch takes one of the orders"
+            highs, lows = parts[0]
+            for high, low in parts[1:]:
+                highs = np.maximum(highs, high)
+                lows = np.minimum(lows, low)
+        return highs, lows
+
+    def _follow(
+        self, highs: IntArray, lows: IntArray, orders: _Step
+    ) -> list[tuple[IntArray, IntArray]]:
+        while orders[0]:
+            following: dict[int, list[tuple[int, ...]]] = {}
+            for order in orders:
+                following.setdefault(order[0], []).append(order[1:])
+            priced = {
+                w: (self.price(highs, w, upper=True), self.price(lows, w, upper=False))
+                for w in following
+            }
+            if len(following) > 1:
+                # Where the orders part, drop a winner that surely loses to another one.
+                lower = {w: self.candidate(w, h) for w, (h, _) in priced.items() if h}
+                best = min(
+                    (self.candidate(w, lo) for w, (_, lo) in priced.items() if lo), default=None
+                )
+                following = {
+                    w: rest
+                    for w, rest in following.items()
+                    if w in lower and (best is None or not best < lower[w])
+                }
+            if not following:
+                return []  # no run of this stretch takes these orders
+            if len(following) > 1:
+                parts: list[tuple[IntArray, IntArray]] = []
+                for w, rest in following.items():
+                    high, low = highs.copy(), lows.copy()
+                    self.pay(high, w, priced[w][0], upper=True)
+                    self.pay(low, w, priced[w][1], upper=False)
+                    parts.extend(self._follow(high, low, tuple(rest)))
+                return parts
+            ((w, rest),) = following.items()
+            self.pay(highs, w, priced[w][0], upper=True)
+            self.pay(lows, w, priced[w][1], upper=False)
+            orders = tuple(rest)
+        return [(highs, lows)]
 
 
 class _StretchSearch:
@@ -186,38 +260,63 @@ class _StretchSearch:
         self.stops = stops
         self.cardinality = cardinality
         self.paths = paths
-        self.weights = [profile.weights[s] for s in profile.supporters]
+        # Each project's ballots' multiplicities; None where every ballot stands for one voter.
+        self.weights: list[IntArray | None] = [
+            None if bool((profile.weights[s] == 1).all()) else profile.weights[s]
+            for s in profile.supporters
+        ]
         self.utilities = [Fraction(1) if cardinality else c for c in profile.costs]
         eligible = eligible_projects(profile, cardinality)
         self.free = frozenset(j for j in eligible if profile.costs[j] == 0)
         paid = [j for j in eligible if profile.costs[j] > 0]
-        self.root = _Checkpoint((), tuple(initial_heap(profile, paid, cardinality)))
+        self.root = _Checkpoint((), frozenset(), tuple(initial_heap(profile, paid, cardinality)))
         self.stretches = 0
         self.exact_runs = 0
+        self.grids: dict[int, _Grid] = {}
+        self.grow_after = _GROW_AFTER
 
     def first_stop(self) -> int:
-        """The first grid point k (budget start + k) whose outcome stops Add1."""
-        low, width = 0, 1
-        while True:
-            found = self._first_stop_in(low, low + width - 1, self.root)
-            if found is not None:
-                return found
-            low += width
-            width *= 2
+        """The first grid point k (budget start + k) whose outcome stops Add1.
 
-    def _first_stop_in(self, low: int, high: int, checkpoint: _Checkpoint) -> int | None:
-        verdict, deeper = self.examine(low, high, checkpoint)
-        if verdict == "continues":
-            return None
-        if verdict == "stops":
-            return low
-        if low == high:
+        Sweeps the grid from 0 with stretches that grow and halve as TCP's window does: after a
+        stretch that cannot be settled, the next ones are half as long; they double after every
+        accepted stretch up to a threshold (halved by each failure), and after every few accepted
+        ones beyond. A halved stretch starts from the checkpoint of the failed one (valid for
+        every part of it).
+        """
+        low, width, streak = 0, 1, 0
+        threshold: int | None = None  # below it, double after every accepted stretch
+        failing = False  # the last stretch could not be settled
+        failed: list[tuple[int, int, _Checkpoint]] = []  # stretches that could not be settled
+        while True:
+            high = low + width - 1
+            failed = [f for f in failed if f[1] >= low]
+            checkpoint = next(
+                (cp for first, last, cp in reversed(failed) if first <= low and high <= last),
+                self.root,
+            )
+            verdict, deeper = self.examine(low, high, checkpoint)
+            if verdict == "stops":
+                return low
+            if verdict == "continues":
+                low += width
+                streak += 1
+                if threshold is None or width < threshold or streak >= self.grow_after:
+                    width, streak = width * 2, 0
+                failing = False
+                continue
+            if not failing:
+                # A narrow spot lowers the threshold only by half: long stretches come back.
+                threshold = max(width, threshold or 0) // 2
+            failing, streak = True, 0
+            if width > 1:
+                failed.append((low, high, deeper))
+                width //= 2
+                continue
             self.exact_runs += 1
-            run = self.exact_run(low, detailed=False)
-            return low if self.stops(frozenset(run.chosen)) else None
-        middle = (low + high) // 2
-        found = self._first_stop_in(low, middle, deeper)
-        return found if found is not None else self._first_stop_in(middle + 1, high, deeper)
+            if self.stops(frozenset(self.exact_run(low, detailed=False).chosen)):
+                return low
+            low += 1
 
     def exact_run(self, k: int, *, detailed: bool = True) -> RunResult:
         return run_equal_shares(
@@ -232,47 +331,52 @@ class _StretchSearch:
     ) -> tuple[Verdict, _Checkpoint]:
         """Does any budget start + k, low <= k <= high, stop Add1?
 
-        "continues": none does. "stops": all do (the winners were certain in every round and
-        the final set stops Add1). "unknown": too many branches, or some branch reaches a set
-        that stops Add1. Also returns the last checkpoint of certain winners, for the halves.
+        "continues": none does. "stops": all do (every run reaches one final set, and it stops
+        Add1). "unknown": too many branches, or some branch reaches a set that stops Add1. Also
+        returns the last state that every run passed through, for the halves to start from.
         """
         self.stretches += 1
         checkpoint = checkpoint or self.root
-        grid = _Grid(self, self.start + high)
-        lows = grid.bounds(self.start + low, upper=False)
-        highs = grid.bounds(self.start + high, upper=True)
-        grid.replay(highs, lows, checkpoint.path)
+        grid = self._grid(self.start + high)
+        highs, lows = grid.replay(
+            grid.bounds(self.start + high, upper=True),
+            grid.bounds(self.start + low, upper=False),
+            checkpoint.steps,
+        )
         branches = [
             _Branch(
                 lows,
                 highs,
                 list(checkpoint.heap),
-                self.free | frozenset(checkpoint.path),
+                self.free | checkpoint.chosen,
                 (checkpoint.heap,),
+                ((),),
             )
         ]
-        certain = True  # one branch, every winner so far certain
-        path = checkpoint.path
+        every_run = True  # every run of the stretch is still in one of the branches
         while branches:
-            if certain:
-                checkpoint = _Checkpoint(path, tuple(branches[0].heap))
+            if every_run and len(branches) == 1:
+                only = branches[0]
+                if only.orders is None:
+                    every_run = False  # cannot be replayed: no later checkpoint either
+                elif only.orders != ((),):
+                    heap = tuple(only.heap)
+                    checkpoint = _Checkpoint((*checkpoint.steps, only.orders), only.chosen, heap)
+                    only.orders, only.anchors = ((),), (heap,)
             following: dict[frozenset[int], list[_Branch]] = {}
             for branch in branches:
-                best, evaluated = self._evaluate(grid, branch)
-                # best: the smallest (rho, rank) with the lower bounds among projects they can
-                # afford; the real winner at any t of this branch is at most that.
-                possible = [e for e in evaluated if best is None or not best < e.lower]
-                if best is None and self.stops(branch.chosen):
-                    # Every project left may be unaffordable: the run may end here.
-                    if certain and not possible:
-                        return "stops", checkpoint
-                    return "unknown", checkpoint
+                # The real winner at any t of this branch is at most best.
+                best, possible = self._evaluate(grid, branch)
+                if best is None:
+                    # Every project left may be unaffordable: runs may end here.
+                    if self.stops(branch.chosen):
+                        if every_run and len(branches) == 1 and not possible:
+                            return "stops", checkpoint
+                        return "unknown", checkpoint
+                    every_run = False
                 anchors = branch.anchors
-                if len(possible) + (best is None) > 1:
-                    certain = False
-                    anchors = (*anchors, (*branch.heap, *(e.lower for e in evaluated)))
-                elif possible:
-                    path = (*path, possible[0].project)
+                if len(possible) > 1:
+                    anchors = (*anchors, (*branch.heap, *(e.lower for e in possible)))
                 for n, winner in enumerate(possible):
                     last = n == len(possible) - 1
                     w = winner.project
@@ -282,8 +386,11 @@ class _StretchSearch:
                         branch.heap if last else list(branch.heap),
                         branch.chosen | {w},
                         anchors,
+                        None
+                        if branch.orders is None
+                        else tuple((*order, w) for order in branch.orders),
                     )
-                    for entry in evaluated:
+                    for entry in possible:
                         if entry.project != w:
                             heapq.heappush(follower.heap, entry.lower)
                     grid.pay(follower.low, w, winner.with_low, upper=False)
@@ -294,32 +401,50 @@ class _StretchSearch:
             branches = [_merge(group) for group in following.values()]
         return "continues", checkpoint
 
+    def _grid(self, highest: Fraction) -> _Grid:
+        """The finest grid (2**bits parts of a unit) that keeps money times voters below
+        _INT_LIMIT for budgets up to ``highest``."""
+        bits = _GRID_BITS
+        while Fraction(2) ** bits * highest * self.profile.voters >= _INT_LIMIT:
+            bits -= 1
+        if bits not in self.grids:
+            self.grids[bits] = _Grid(self, bits)
+        return self.grids[bits]
+
     def _evaluate(self, grid: _Grid, branch: _Branch) -> tuple[Candidate | None, list[_Evaluated]]:
+        """The possible winners of the branch's next round, taken from its heap, and ``best``:
+        the smallest (rho, rank) with the lower bounds among projects they can afford.
+
+        Lazy as in an exact run: a stale entry is repriced with the upper bounds and put back;
+        an entry that comes out on top again is fresh and has the smallest lower bound left, so
+        it is a possible winner, and only possible winners are priced with the lower bounds.
+        Once ``best`` is known, whatever starts above it cannot win (rho only grows in a run).
+        """
         best: Candidate | None = None
-        evaluated: list[_Evaluated] = []
+        possible: list[_Evaluated] = []
+        fresh: dict[int, _Evaluated] = {}
         heap = branch.heap
         while heap:
-            stale = heap[0]
-            # rho only grows during a run: a candidate whose bound already loses cannot win.
-            if best is not None and stale > best:
+            top = heap[0]
+            if best is not None and top > best:
                 break
             heapq.heappop(heap)
-            j = stale[3]
-            with_high = grid.price(branch.high, j, upper=True)
-            if with_high is None:
-                continue  # unaffordable with the upper bounds, so for the rest of the run
-            lower = candidate(grid.rho(j, with_high), stale[2], j)
-            if best is not None and best < lower:
-                # Cannot win this round, nor lower ``best``: no need for its upper bound.
-                evaluated.append(_Evaluated(lower, j, with_high, None))
+            j = top[3]
+            entry = fresh.get(j)
+            if entry is None:
+                with_high = grid.price(branch.high, j, upper=True)
+                if with_high is None:
+                    continue  # unaffordable with the upper bounds, so for the rest of the run
+                fresh[j] = _Evaluated(grid.candidate(j, with_high), j, with_high, None)
+                heapq.heappush(heap, fresh[j].lower)
                 continue
             with_low = grid.price(branch.low, j, upper=False)
+            possible.append(_Evaluated(entry.lower, j, entry.with_high, with_low))
             if with_low is not None:
-                upper = candidate(grid.rho(j, with_low), stale[2], j)
+                upper = grid.candidate(j, with_low)
                 if best is None or upper < best:
                     best = upper
-            evaluated.append(_Evaluated(lower, j, with_high, with_low))
-        return best, evaluated
+        return best, possible
 
 
 def _merge(group: list[_Branch]) -> _Branch:
@@ -343,7 +468,15 @@ def _merge(group: list[_Branch]) -> _Branch:
     chosen = group[0].chosen
     heap = [entry for entry in common[-1] if entry[3] not in chosen]
     heapq.heapify(heap)
-    return _Branch(low, high, heap, chosen, common)
+    orders: _Step | None = ()
+    for part in group:
+        if orders is None or part.orders is None:
+            orders = None
+        else:
+            orders = (*orders, *(order for order in part.orders if order not in orders))
+    if orders is not None and len(orders) > _REPLAY_ORDERS:
+        orders = None
+    return _Branch(low, high, heap, chosen, common, orders)
 
 
 def _add1(

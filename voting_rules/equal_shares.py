@@ -36,14 +36,47 @@ from voting_rules.profile import IntArray, Profile
 # Classes walked one by one before switching to prefix sums and bisection.
 _WALK = 8
 
+
+class Ratio:
+    """numerator / denominator (> 0), compared exactly with other Ratios and with Fractions.
+
+    Cheaper to make than a Fraction (no gcd); candidates are made by the hundred thousand and
+    compared exactly only when their floats tie.
+    """
+
+    __slots__ = ("denominator", "numerator")
+
+    def __init__(self, numerator: int, denominator: int) -> None:
+        self.numerator = numerator
+        self.denominator = denominator
+
+    def __lt__(self, other: Ratio | Fraction) -> bool:
+        return self.numerator * other.denominator < other.numerator * self.denominator
+
+    def __gt__(self, other: Ratio | Fraction) -> bool:
+        return self.numerator * other.denominator > other.numerator * self.denominator
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ratio | Fraction):
+            return NotImplemented
+        return self.numerator * other.denominator == other.numerator * self.denominator
+
+    __hash__ = None  # type: ignore[assignment]
+
+
 # (rho, tie rank, project): the heap order of candidates; smaller wins the round.
-# The float comes first only to make heap comparisons cheap: float() is monotone, so the order of
-# (float(rho), rho, ...) is exactly the order of (rho, ...).
-Candidate = tuple[float, Fraction, int, int]
+# The float comes first only to make heap comparisons cheap: a correctly rounded float is
+# monotone, so the order of (float(rho), rho, ...) is exactly the order of (rho, ...).
+Candidate = tuple[float, Fraction | Ratio, int, int]
 
 
 def candidate(rho: Fraction, rank: int, j: int) -> Candidate:
     return (float(rho), rho, rank, j)
+
+
+def candidate_of_ratio(numerator: int, denominator: int, rank: int, j: int) -> Candidate:
+    # int / int is correctly rounded in Python, as float(Fraction) is.
+    return (numerator / denominator, Ratio(numerator, denominator), rank, j)
 
 
 @dataclass(frozen=True)
@@ -287,8 +320,9 @@ def run_equal_shares(
         for entry in evaluated:
             if entry is not best:
                 heapq.heappush(heap, entry)
+        rho = budgets.rho(best[3], best_price[2], best_price[3])
         alpha, payments = budgets.pay(best[3], *best_price, detailed=detailed)
-        rounds.append(RoundRecord(best[3], best[1], alpha, payments, snapshot))
+        rounds.append(RoundRecord(best[3], rho, alpha, payments, snapshot))
         chosen.append(best[3])
     return RunResult(t, tuple(chosen), tuple(rounds), frozenset(eligible))
 
