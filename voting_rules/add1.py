@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
@@ -57,10 +56,18 @@ _INT_LIMIT = 2**62
 
 # How many different sets of chosen projects a stretch follows in one round before it is halved
 # (measured on Budapest 2024: 2 halves too often, 8 follows branches that fail anyway).
-_PATHS = 8
+_PATHS = 6
 
 # The sweep doubles its stretch after this many accepted stretches in a row.
 _GROW_AFTER = 3
+
+# Stretches of at least _PROBE_FROM grid points that no checkpoint covers start with a probe
+# _PROBE times as long.
+_PROBE_FROM = 16
+_PROBE = 8
+
+# How many of a branch's most expensive open projects _settled checks for affordability.
+_SETTLE_CHECKS = 32
 
 # A checkpoint replays at most this many orders of selection per step.
 _REPLAY_ORDERS = 16
@@ -174,6 +181,11 @@ class _Grid:
             count = grown
         return remaining, paying, b
 
+    def affordable(self, values: IntArray, j: int) -> bool:
+        b = values[self.search.profile.supporters[j]]
+        w = self.search.weights[j]
+        return (int(b.sum()) if w is None else int(b @ w)) >= self.cost_down[j]
+
     def candidate(self, j: int, priced: _Priced) -> Candidate:
         """Project j as a candidate at this price."""
         numerator, denominator = self.per_rho[j]
@@ -250,14 +262,15 @@ class _StretchSearch:
         self,
         profile: Profile,
         start: Fraction,
-        stops: Callable[[frozenset[int]], bool],
         *,
+        exhaustive_stops: bool,
         cardinality: bool,
         paths: int = _PATHS,
     ) -> None:
+        """``exhaustive_stops``: an exhaustive outcome stops Add1 (pabutools); otherwise only an
+        outcome with every project (the compute tool). Overspending stops both."""
         self.profile = profile
         self.start = start
-        self.stops = stops
         self.cardinality = cardinality
         self.paths = paths
         # Each project's ballots' multiplicities; None where every ballot stands for one voter.
@@ -268,12 +281,26 @@ class _StretchSearch:
         self.utilities = [Fraction(1) if cardinality else c for c in profile.costs]
         eligible = eligible_projects(profile, cardinality)
         self.free = frozenset(j for j in eligible if profile.costs[j] == 0)
+        self.exhaustive_stops = exhaustive_stops
+        self.by_cost = sorted(eligible, key=lambda j: profile.costs[j])
+        # Money in whole units of one common denominator, for cheap sums.
+        unit = math.lcm(profile.budget.denominator, *(c.denominator for c in profile.costs))
+        self.cost_units = [int(c * unit) for c in profile.costs]
+        self.budget_units = int(profile.budget * unit)
+        self.among = frozenset(eligible)
         paid = [j for j in eligible if profile.costs[j] > 0]
         self.root = _Checkpoint((), frozenset(), tuple(initial_heap(profile, paid, cardinality)))
         self.stretches = 0
         self.exact_runs = 0
         self.grids: dict[int, _Grid] = {}
         self.grow_after = _GROW_AFTER
+
+    def stops(self, chosen: frozenset[int]) -> bool:
+        if sum(self.cost_units[j] for j in chosen) > self.budget_units:
+            return True
+        if self.exhaustive_stops:
+            return is_exhaustive(self.profile, chosen, self.among)
+        return self.among <= chosen
 
     def first_stop(self) -> int:
         """The first grid point k (budget start + k) whose outcome stops Add1.
@@ -293,8 +320,19 @@ class _StretchSearch:
             failed = [f for f in failed if f[1] >= low]
             checkpoint = next(
                 (cp for first, last, cp in reversed(failed) if first <= low and high <= last),
-                self.root,
+                None,
             )
+            if checkpoint is None and width >= _PROBE_FROM:
+                # Probe a few stretches ahead without branching: the rounds whose winner is
+                # certain there are replayed, not priced again, by each of those stretches.
+                last = low + _PROBE * width - 1
+                verdict, checkpoint = self.examine(low, last, paths=1)
+                if verdict != "unknown":
+                    if verdict == "stops":
+                        return low
+                    low = last + 1
+                    continue
+                failed.append((low, last, checkpoint))
             verdict, deeper = self.examine(low, high, checkpoint)
             if verdict == "stops":
                 return low
@@ -327,7 +365,12 @@ class _StretchSearch:
         )
 
     def examine(
-        self, low: int, high: int, checkpoint: _Checkpoint | None = None
+        self,
+        low: int,
+        high: int,
+        checkpoint: _Checkpoint | None = None,
+        *,
+        paths: int | None = None,
     ) -> tuple[Verdict, _Checkpoint]:
         """Does any budget start + k, low <= k <= high, stop Add1?
 
@@ -365,6 +408,9 @@ class _StretchSearch:
                     only.orders, only.anchors = ((),), (heap,)
             following: dict[frozenset[int], list[_Branch]] = {}
             for branch in branches:
+                if self._settled(grid, branch):
+                    every_run = False  # its runs all let Add1 go on: no need to follow them
+                    continue
                 # The real winner at any t of this branch is at most best.
                 best, possible = self._evaluate(grid, branch)
                 if best is None:
@@ -396,10 +442,67 @@ class _StretchSearch:
                     grid.pay(follower.low, w, winner.with_low, upper=False)
                     grid.pay(follower.high, w, winner.with_high, upper=True)
                     following.setdefault(follower.chosen, []).append(follower)
-            if len(following) > self.paths:
+            if len(following) > (paths or self.paths):
                 return "unknown", checkpoint
             branches = [_merge(group) for group in following.values()]
         return "continues", checkpoint
+
+    def _settled(self, grid: _Grid, branch: _Branch) -> bool:
+        """Whatever the branch's runs still choose, does Add1 go on past them?
+
+        Projects missing from the heap are unaffordable for the rest of the branch, so its final
+        sets lie between ``chosen`` and ``chosen`` plus the heap's projects. If even all of them
+        fit, and a project outside them fits too (pabutools: the outcome is not exhaustive) or
+        simply stays out (the compute tool: not every project is chosen), no final set stops
+        Add1. The heap's most expensive projects are checked for affordability first (a few of
+        them: each check is a pass over its supporters); those found unaffordable leave it.
+        """
+        cost = self.cost_units
+        heap = branch.heap
+        open_projects = {entry[3] for entry in heap}
+        dropped = False
+
+        def drops(j: int) -> bool:
+            nonlocal dropped
+            if grid.affordable(branch.high, j):
+                return False
+            open_projects.discard(j)
+            dropped = True
+            return True
+
+        # A project that surely stays out: the cheapest one, for pabutools.
+        outside = None
+        checks = _SETTLE_CHECKS
+        for p in self.by_cost:
+            if p in branch.chosen:
+                continue
+            if p not in open_projects:
+                outside = p
+                break
+            if checks == 0:
+                break
+            checks -= 1
+            if drops(p):
+                outside = p
+                break
+        spare = None
+        if outside is not None:
+            spare = self.budget_units - sum(cost[j] for j in branch.chosen)
+            spare -= sum(cost[j] for j in open_projects)
+            if self.exhaustive_stops:
+                spare -= cost[outside]
+            # The most expensive open projects decide whether everything fits.
+            checks = _SETTLE_CHECKS
+            for j in sorted(open_projects, key=cost.__getitem__, reverse=True):
+                if spare >= 0 or checks == 0:
+                    break
+                checks -= 1
+                if drops(j):
+                    spare += cost[j]
+        if dropped:
+            heap[:] = [entry for entry in heap if entry[3] in open_projects]
+            heapq.heapify(heap)
+        return spare is not None and spare >= 0
 
     def _grid(self, highest: Fraction) -> _Grid:
         """The finest grid (2**bits parts of a unit) that keeps money times voters below
@@ -480,12 +583,13 @@ def _merge(group: list[_Branch]) -> _Branch:
 
 
 def _add1(
-    profile: Profile,
-    start: Fraction,
-    stops: Callable[[frozenset[int]], bool],
-    cardinality: bool,
+    profile: Profile, start: Fraction, *, exhaustive_stops: bool, cardinality: bool
 ) -> Add1Result:
-    search = _StretchSearch(profile, start, stops, cardinality=cardinality)
+    if profile.voters == 0:
+        return Add1Result(run_equal_shares(profile), Fraction(0), 0, 1, 0)
+    search = _StretchSearch(
+        profile, start, exhaustive_stops=exhaustive_stops, cardinality=cardinality
+    )
     k = search.first_stop()
     run = search.exact_run(k)
     if profile.total_cost(run.chosen) > profile.budget:
@@ -500,24 +604,12 @@ def _add1(
 def add1_first_exhaustive(profile: Profile, *, cardinality: bool = False) -> Add1Result:
     """pabutools' Add1 (``voter_budget_increment=1``): per-voter budget B/n, B/n + 1, ...; stop at
     the first exhaustive outcome, or return the previous outcome when this one overspends."""
-    if profile.voters == 0:
-        return Add1Result(run_equal_shares(profile), Fraction(0), 0, 1, 0)
-    among = frozenset(eligible_projects(profile, cardinality))
-
-    def stops(chosen: frozenset[int]) -> bool:
-        return profile.total_cost(chosen) > profile.budget or is_exhaustive(profile, chosen, among)
-
-    return _add1(profile, profile.budget / profile.voters, stops, cardinality)
+    start = profile.budget / profile.voters if profile.voters else Fraction(0)
+    return _add1(profile, start, exhaustive_stops=True, cardinality=cardinality)
 
 
 def add1_while_it_fits(profile: Profile, *, cardinality: bool = False) -> Add1Result:
     """equalshares.net compute tool: start at floor(B/n) and raise the per-voter budget by one unit
     while the next outcome still fits in the budget. Stops once every eligible project is chosen."""
-    if profile.voters == 0:
-        return Add1Result(run_equal_shares(profile), Fraction(0), 0, 1, 0)
-    among = frozenset(eligible_projects(profile, cardinality))
-
-    def stops(chosen: frozenset[int]) -> bool:
-        return profile.total_cost(chosen) > profile.budget or among <= chosen
-
-    return _add1(profile, Fraction(math.floor(profile.budget / profile.voters)), stops, cardinality)
+    start = Fraction(math.floor(profile.budget / profile.voters)) if profile.voters else Fraction(0)
+    return _add1(profile, start, exhaustive_stops=False, cardinality=cardinality)

@@ -113,7 +113,9 @@ def test_a_verdict_holds_at_every_point_of_its_stretch(
     profile = compile_profile(election, compat=True)
     start = profile.budget / profile.voters
     stops = _pabutools_stops(profile, cardinality)
-    search = _StretchSearch(profile, start, stops, cardinality=cardinality, paths=paths)
+    search = _StretchSearch(
+        profile, start, exhaustive_stops=True, cardinality=cardinality, paths=paths
+    )
     verdict, _ = search.examine(low, low + width)
     if verdict == "unknown":
         return
