@@ -36,6 +36,9 @@ from voting_rules.profile import IntArray, Profile
 # Classes walked one by one before switching to prefix sums and bisection.
 _WALK = 8
 
+# New classes put in budget order one by one (bisect and insert); more are merged in one sort.
+_INSERT_ONE_BY_ONE = 16
+
 
 class Ratio:
     """numerator / denominator (> 0), compared exactly with other Ratios and with Fractions.
@@ -208,6 +211,7 @@ class _Budgets:
             mapping[c] = 0
         values = self.values
         key = values.__getitem__
+        created: list[int] = []
         for c in classes[poor:]:
             value = values[c] - alpha
             if value == 0:
@@ -215,10 +219,16 @@ class _Budgets:
                 continue
             new = len(values)
             values.append(value)
-            # Classes stay sorted by budget, so that a project's supporters are put in budget
-            # order by sorting integer positions (numpy) instead of comparing big integers.
-            self.by_value.insert(bisect.bisect_left(self.by_value, value, key=key), new)
+            created.append(new)
             mapping[c] = new
+        # Classes stay sorted by budget, so that a project's supporters are put in budget order
+        # by sorting integer positions (numpy) instead of comparing big integers. The new
+        # classes come in budget order (the payers were), so this is a merge of two sorted runs.
+        if len(created) > _INSERT_ONE_BY_ONE:
+            self.by_value = sorted(self.by_value + created, key=key)
+        else:
+            for new in created:
+                self.by_value.insert(bisect.bisect_left(self.by_value, values[new], key=key), new)
         supporters = self.profile.supporters[j]
         self.classes[supporters] = mapping[self.classes[supporters]]
         position = np.empty(len(self.by_value), dtype=np.int64)

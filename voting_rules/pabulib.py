@@ -93,7 +93,8 @@ class _Parser:
         self.project_columns: tuple[str, ...] = ()
         self.vote_columns: tuple[str, ...] = ()
         self.last_line = 1
-        self.limits: dict[str, Fraction] = {}
+        self.limits: dict[str, int | Fraction] = {}
+        self.point_values: dict[str, Fraction] = {}
         self.exact_costs: dict[str, int | Fraction] = {}
 
     def parse(self) -> Election:
@@ -203,12 +204,14 @@ class _Parser:
         if self.meta["vote_type"] not in VOTE_TYPES:
             raise PabulibError(line, f"unknown vote_type {self.meta['vote_type']!r}")
         # Parsed once: every ballot is checked against them.
-        self.limits = {key: self._meta_number(key) for key in _LIMIT_KEYS if key in self.meta}
-        # Whole costs as int: summing ints per ballot is much cheaper than summing fractions.
-        self.exact_costs = {
-            pid: int(p.cost) if p.cost.denominator == 1 else p.cost
-            for pid, p in self.projects.items()
+        # Whole limits as int: ballots are compared with them, and int comparisons are cheap.
+        self.limits = {
+            key: _whole_or_fraction(self._meta_number(key))
+            for key in _LIMIT_KEYS
+            if key in self.meta
         }
+        # Whole costs as int: summing ints per ballot is much cheaper than summing fractions.
+        self.exact_costs = {pid: _whole_or_fraction(p.cost) for pid, p in self.projects.items()}
 
     def _meta_number(self, key: str) -> Fraction:
         try:
@@ -271,7 +274,7 @@ class _Parser:
                     f"but {len(texts)} points",
                 )
             try:
-                points = tuple(Fraction(int(p)) if p.isdigit() else parse_decimal(p) for p in texts)
+                points = tuple(map(self._points, texts))
             except (ValueError, ZeroDivisionError):
                 raise PabulibError(
                     line, f"points {raw_points!r} of voter {voter_id!r} are not numbers"
@@ -281,6 +284,14 @@ class _Parser:
         if problem:
             raise PabulibError(line, f"ballot of voter {voter_id!r} {problem}")
         self.ballots.append(ballot)
+
+    def _points(self, text: str) -> Fraction:
+        # Ballots repeat a handful of point values: parse each text once.
+        value = self.point_values.get(text)
+        if value is None:
+            value = Fraction(int(text)) if text.isdigit() else parse_decimal(text)
+            self.point_values[text] = value
+        return value
 
     def _limit_violation(self, ballot: Ballot) -> str | None:
         limits = self.limits
@@ -304,15 +315,19 @@ class _Parser:
                     f"{self.meta['min_sum_cost']}"
                 )
         if ballot.points:
-            total = sum(ballot.points, Fraction(0))
+            total: int | Fraction = (
+                sum(p.numerator for p in ballot.points)
+                if all(p.denominator == 1 for p in ballot.points)
+                else sum(ballot.points, Fraction(0))
+            )
             if "max_sum_points" in limits and total > limits["max_sum_points"]:
                 return (
-                    f"gives {format_decimal(total)} points, over max_sum_points "
+                    f"gives {format_decimal(Fraction(total))} points, over max_sum_points "
                     f"{self.meta['max_sum_points']}"
                 )
             if "min_sum_points" in limits and total < limits["min_sum_points"]:
                 return (
-                    f"gives {format_decimal(total)} points, under min_sum_points "
+                    f"gives {format_decimal(Fraction(total))} points, under min_sum_points "
                     f"{self.meta['min_sum_points']}"
                 )
             if "max_points" in limits and max(ballot.points) > limits["max_points"]:
@@ -331,6 +346,10 @@ class _Parser:
                         self.last_line,
                         f"META {key} is {self.meta[key]} but the file holds {actual}",
                     )
+
+
+def _whole_or_fraction(value: Fraction) -> int | Fraction:
+    return value.numerator if value.denominator == 1 else value
 
 
 _LIMIT_KEYS = (
