@@ -263,12 +263,14 @@ class _StretchSearch:
         profile: Profile,
         start: Fraction,
         *,
-        exhaustive_stops: bool,
+        exhaustive_among: frozenset[int] | None = None,
         cardinality: bool,
         paths: int = _PATHS,
     ) -> None:
-        """``exhaustive_stops``: an exhaustive outcome stops Add1 (pabutools); otherwise only an
-        outcome with every project (the compute tool). Overspending stops both."""
+        """An outcome stops Add1 if it overspends, if it is exhaustive (nothing of
+        ``exhaustive_among`` left out fits; default: the projects equal shares can buy, as
+        pabutools; the compute tool counts every project), or if it holds every project equal
+        shares can buy (more money cannot change it then)."""
         self.profile = profile
         self.start = start
         self.cardinality = cardinality
@@ -281,13 +283,15 @@ class _StretchSearch:
         self.utilities = [Fraction(1) if cardinality else c for c in profile.costs]
         eligible = eligible_projects(profile, cardinality)
         self.free = frozenset(j for j in eligible if profile.costs[j] == 0)
-        self.exhaustive_stops = exhaustive_stops
-        self.by_cost = sorted(eligible, key=lambda j: profile.costs[j])
+        self.eligible = frozenset(eligible)
+        self.exhaustive_among = self.eligible if exhaustive_among is None else exhaustive_among
+        # Both cheapest first: the projects that could keep an outcome from being exhaustive.
+        self.open_by_cost = sorted(self.exhaustive_among, key=lambda j: profile.costs[j])
+        self.eligible_by_cost = sorted(eligible, key=lambda j: profile.costs[j])
         # Money in whole units of one common denominator, for cheap sums.
         unit = math.lcm(profile.budget.denominator, *(c.denominator for c in profile.costs))
         self.cost_units = [int(c * unit) for c in profile.costs]
         self.budget_units = int(profile.budget * unit)
-        self.among = frozenset(eligible)
         paid = [j for j in eligible if profile.costs[j] > 0]
         self.root = _Checkpoint((), frozenset(), tuple(initial_heap(profile, paid, cardinality)))
         self.stretches = 0
@@ -298,9 +302,7 @@ class _StretchSearch:
     def stops(self, chosen: frozenset[int]) -> bool:
         if sum(self.cost_units[j] for j in chosen) > self.budget_units:
             return True
-        if self.exhaustive_stops:
-            return is_exhaustive(self.profile, chosen, self.among)
-        return self.among <= chosen
+        return self.eligible <= chosen or is_exhaustive(self.profile, chosen, self.exhaustive_among)
 
     def first_stop(self) -> int:
         """The first grid point k (budget start + k) whose outcome stops Add1.
@@ -451,58 +453,54 @@ class _StretchSearch:
         """Whatever the branch's runs still choose, does Add1 go on past them?
 
         Projects missing from the heap are unaffordable for the rest of the branch, so its final
-        sets lie between ``chosen`` and ``chosen`` plus the heap's projects. If even all of them
-        fit, and a project outside them fits too (pabutools: the outcome is not exhaustive) or
-        simply stays out (the compute tool: not every project is chosen), no final set stops
-        Add1. The heap's most expensive projects are checked for affordability first (a few of
-        them: each check is a pass over its supporters); those found unaffordable leave it.
+        sets lie between ``chosen`` and ``chosen`` plus the heap's (open) projects. No final set
+        stops Add1 if even all of them fit with room for a project that surely stays out (so no
+        final set is exhaustive), and some project equal shares could buy stays out. Open
+        projects are checked for affordability (a pass over their supporters each, so only a
+        few: the cheapest, which could stay out, and the most expensive, which decide whether
+        everything fits); those found unaffordable leave the heap for good.
         """
         cost = self.cost_units
         heap = branch.heap
+        chosen = branch.chosen
         open_projects = {entry[3] for entry in heap}
-        dropped = False
+        checks = _SETTLE_CHECKS
 
         def drops(j: int) -> bool:
-            nonlocal dropped
+            nonlocal checks
+            checks -= 1
             if grid.affordable(branch.high, j):
                 return False
             open_projects.discard(j)
-            dropped = True
             return True
 
-        # A project that surely stays out: the cheapest one, for pabutools.
-        outside = None
-        checks = _SETTLE_CHECKS
-        for p in self.by_cost:
-            if p in branch.chosen:
-                continue
-            if p not in open_projects:
-                outside = p
-                break
-            if checks == 0:
-                break
-            checks -= 1
-            if drops(p):
-                outside = p
-                break
-        spare = None
-        if outside is not None:
-            spare = self.budget_units - sum(cost[j] for j in branch.chosen)
-            spare -= sum(cost[j] for j in open_projects)
-            if self.exhaustive_stops:
-                spare -= cost[outside]
-            # The most expensive open projects decide whether everything fits.
-            checks = _SETTLE_CHECKS
-            for j in sorted(open_projects, key=cost.__getitem__, reverse=True):
-                if spare >= 0 or checks == 0:
+        def first_outside(projects: list[int]) -> int | None:
+            for j in projects:
+                if j in chosen:
+                    continue
+                if j not in open_projects or (checks > 0 and drops(j)):
+                    return j
+                if checks <= 0:
                     break
-                checks -= 1
+            return None
+
+        before = len(open_projects)
+        spare = -1
+        outside = first_outside(self.open_by_cost)
+        if outside is not None and (
+            outside in self.eligible or first_outside(self.eligible_by_cost) is not None
+        ):
+            spare = self.budget_units - cost[outside] - sum(cost[j] for j in chosen)
+            spare -= sum(cost[j] for j in open_projects)
+            for j in sorted(open_projects, key=cost.__getitem__, reverse=True):
+                if spare >= 0 or checks <= 0:
+                    break
                 if drops(j):
                     spare += cost[j]
-        if dropped:
+        if len(open_projects) < before:
             heap[:] = [entry for entry in heap if entry[3] in open_projects]
             heapq.heapify(heap)
-        return spare is not None and spare >= 0
+        return spare >= 0
 
     def _grid(self, highest: Fraction) -> _Grid:
         """The finest grid (2**bits parts of a unit) that keeps money times voters below
@@ -583,12 +581,16 @@ def _merge(group: list[_Branch]) -> _Branch:
 
 
 def _add1(
-    profile: Profile, start: Fraction, *, exhaustive_stops: bool, cardinality: bool
+    profile: Profile,
+    start: Fraction,
+    *,
+    cardinality: bool,
+    exhaustive_among: frozenset[int] | None = None,
 ) -> Add1Result:
     if profile.voters == 0:
         return Add1Result(run_equal_shares(profile), Fraction(0), 0, 1, 0)
     search = _StretchSearch(
-        profile, start, exhaustive_stops=exhaustive_stops, cardinality=cardinality
+        profile, start, exhaustive_among=exhaustive_among, cardinality=cardinality
     )
     k = search.first_stop()
     run = search.exact_run(k)
@@ -603,13 +605,18 @@ def _add1(
 
 def add1_first_exhaustive(profile: Profile, *, cardinality: bool = False) -> Add1Result:
     """pabutools' Add1 (``voter_budget_increment=1``): per-voter budget B/n, B/n + 1, ...; stop at
-    the first exhaustive outcome, or return the previous outcome when this one overspends."""
+    the first exhaustive outcome (among the projects equal shares can buy), or return the
+    previous outcome when this one overspends."""
     start = profile.budget / profile.voters if profile.voters else Fraction(0)
-    return _add1(profile, start, exhaustive_stops=True, cardinality=cardinality)
+    return _add1(profile, start, cardinality=cardinality)
 
 
-def add1_while_it_fits(profile: Profile, *, cardinality: bool = False) -> Add1Result:
-    """equalshares.net compute tool: start at floor(B/n) and raise the per-voter budget by one unit
-    while the next outcome still fits in the budget. Stops once every eligible project is chosen."""
+def add1_equalshares_tool(profile: Profile, *, cardinality: bool = False) -> Add1Result:
+    """The equalshares.net compute tool with its default Add1 options ("integral",
+    "exhaustive"): per-voter budget floor(B/n), +1, ...; stop at the first outcome that is
+    exhaustive among *all* projects (a cheap project nobody voted for keeps it going), or keep
+    this outcome if the next one would overspend. Unlike the tool, it also stops once every
+    project equal shares can buy is chosen (the tool would raise the budget forever there)."""
     start = Fraction(math.floor(profile.budget / profile.voters)) if profile.voters else Fraction(0)
-    return _add1(profile, start, exhaustive_stops=False, cardinality=cardinality)
+    everything = frozenset(range(profile.project_count))
+    return _add1(profile, start, cardinality=cardinality, exhaustive_among=everything)

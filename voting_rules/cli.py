@@ -14,7 +14,7 @@ from voting_rules.election import Election, format_decimal
 from voting_rules.explain import describe
 from voting_rules.pabulib import PabulibError, find_problems, parse_election, read_election
 from voting_rules.profile import TIE_BREAKINGS
-from voting_rules.rules import RULES, Options, tally
+from voting_rules.rules import COMPARISONS, RULES, Options, tally
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,6 +52,12 @@ def _parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "--threshold", type=Fraction, default=None, help="greedy-threshold minimum"
         )
+        sub.add_argument(
+            "--comparison",
+            choices=COMPARISONS,
+            default="satisfaction",
+            help="equalshares: how the comparison with greedy measures a voter's preference",
+        )
         sub.add_argument("--format", choices=["text", "json"], default="text")
 
     tally_parser = commands.add_parser("tally", help="the winners of one rule")
@@ -85,6 +91,7 @@ def _options(args: argparse.Namespace, *, explain: bool = False) -> Options:
         lot_seed=args.seed,
         threshold=args.threshold,
         explain=explain,
+        comparison=args.comparison,
     )
 
 

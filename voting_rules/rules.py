@@ -6,8 +6,9 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import Literal
 
-from voting_rules.add1 import add1_first_exhaustive, add1_while_it_fits
+from voting_rules.add1 import add1_equalshares_tool, add1_first_exhaustive
 from voting_rules.election import Election, format_decimal, parse_decimal
 from voting_rules.equal_shares import RunResult, run_equal_shares
 from voting_rules.greedy import (
@@ -25,8 +26,8 @@ RULES: dict[str, str] = {
     "mes-cardinality": "Method of Equal Shares, cardinality satisfaction, no completion",
     "mes-add1": "equal shares + Add1 as pabutools: from B/n, stop at the first exhaustive outcome",
     "mes-add1-greedy": "mes-add1, then greedy by votes with the money left (as pabutools combines)",
-    "equalshares": "equalshares.net: Add1 from floor(B/n) while it fits, greedy completion, "
-    "comparison with greedy",
+    "equalshares": "the equalshares.net compute tool: Add1 from floor(B/n) to the first exhaustive "
+    "outcome or while the next fits, greedy completion, comparison with greedy",
     "greedy": "greedy by votes (points, ranking points), skipping what does not fit",
     "greedy-no-skip": "greedy by votes, stopping at the first project that does not fit",
     "greedy-threshold": "greedy by votes among projects scoring at least the threshold "
@@ -34,6 +35,12 @@ RULES: dict[str, str] = {
     "greedy-cost": "greedy by votes per cost",
     "phragmen": "sequential Phragmén",
 }
+
+
+# How the `equalshares` rule's comparison step measures which outcome a voter prefers (the
+# compute tool's options), or "none" to skip the step.
+Comparison = Literal["satisfaction", "exclusion-ratio", "none"]
+COMPARISONS: tuple[Comparison, ...] = ("satisfaction", "exclusion-ratio", "none")
 
 
 class UnknownRule(ValueError):
@@ -47,6 +54,7 @@ class Options:
     lot_seed: int | None = None
     threshold: Fraction | None = None
     explain: bool = False  # full explanations of projects equal shares did not choose
+    comparison: Comparison = "satisfaction"  # the `equalshares` rule's comparison step
 
 
 def tally(election: Election, rule: str, options: Options | None = None) -> Outcome:
@@ -105,23 +113,28 @@ def _mes_add1(completion: bool) -> Callable[[Profile, Election, Options], Counte
 
 
 def _equalshares(profile: Profile, election: Election, options: Options) -> Counted:
-    result = add1_while_it_fits(profile)
+    result = add1_equalshares_tool(profile)
     explanations = explain_equal_shares(
         profile, result.run, cardinality=False, full=options.explain
     )
     chosen, explanations = _complete(profile, list(result.run.chosen), explanations, compat=False)
-    # Comparison step: keep equal shares unless more voters prefer the greedy outcome, a voter's
-    # preference measured by the money spent on projects they approve (cost satisfaction).
-    alternative, alternative_explanations = greedy(profile, votes_score(profile, compat=False))
-    prefer_mes, prefer_greedy = _preferences(profile, set(chosen), set(alternative))
     details = {
         "per_voter_budget": _money(result.run.per_voter_budget),
         "add1_steps": str(result.steps),
         "mes_runs": str(result.runs),
         "certificates": str(result.certificates),
-        "voters_preferring_equal_shares": str(prefer_mes),
-        "voters_preferring_greedy": str(prefer_greedy),
     }
+    if options.comparison == "none":
+        return chosen, explanations, details
+    # Comparison step (the compute tool's): keep equal shares unless more voters prefer the
+    # outcome of greedy by votes.
+    alternative, alternative_explanations = greedy(profile, votes_score(profile, compat=False))
+    prefer_mes, prefer_greedy = _preferences(
+        profile, set(chosen), set(alternative), options.comparison
+    )
+    details["comparison_measure"] = options.comparison
+    details["voters_preferring_equal_shares"] = str(prefer_mes)
+    details["voters_preferring_greedy"] = str(prefer_greedy)
     if prefer_greedy > prefer_mes:
         details["comparison"] = "greedy"
         return alternative, alternative_explanations, details
@@ -129,11 +142,17 @@ def _equalshares(profile: Profile, election: Election, options: Options) -> Coun
     return chosen, explanations, details
 
 
-def _preferences(profile: Profile, first: set[int], second: set[int]) -> tuple[int, int]:
+def _preferences(
+    profile: Profile, first: set[int], second: set[int], measure: Comparison
+) -> tuple[int, int]:
+    """Voters preferring each outcome. "satisfaction": more approved projects in it;
+    "exclusion-ratio": at least one approved project in it and none in the other."""
     prefer_first = prefer_second = 0
     for approved, weight in zip(profile.approval_sets, profile.weights.tolist(), strict=True):
-        a = sum((profile.costs[j] for j in approved if j in first), Fraction(0))
-        b = sum((profile.costs[j] for j in approved if j in second), Fraction(0))
+        a = sum(1 for j in approved if j in first)
+        b = sum(1 for j in approved if j in second)
+        if measure == "exclusion-ratio":
+            a, b = min(a, 1), min(b, 1)
         if a > b:
             prefer_first += weight
         elif b > a:

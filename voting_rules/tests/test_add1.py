@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from voting_rules import add1
-from voting_rules.add1 import _StretchSearch, add1_first_exhaustive, add1_while_it_fits
+from voting_rules.add1 import _StretchSearch, add1_equalshares_tool, add1_first_exhaustive
 from voting_rules.election import Ballot, Election, Project
 from voting_rules.equal_shares import eligible_projects, is_exhaustive, run_equal_shares
 from voting_rules.profile import Profile, compile_profile
@@ -49,8 +49,15 @@ def _pabutools_stops(profile: Profile, cardinality: bool) -> Callable[[frozenset
 
 
 def _tool_stops(profile: Profile, cardinality: bool) -> Callable[[frozenset[int]], bool]:
-    among = frozenset(eligible_projects(profile, cardinality))
-    return lambda chosen: profile.total_cost(chosen) > profile.budget or among <= chosen
+    """The compute tool: exhaustive among all projects, even those nobody voted for (and,
+    where the tool would loop forever, every project equal shares can buy chosen)."""
+    eligible = frozenset(eligible_projects(profile, cardinality))
+    everything = range(profile.project_count)
+    return lambda chosen: (
+        profile.total_cost(chosen) > profile.budget
+        or eligible <= chosen
+        or is_exhaustive(profile, chosen, everything)
+    )
 
 
 def _stepping(
@@ -93,7 +100,7 @@ def test_pabutools_add1_agrees_with_unit_stepping(
 @given(elections(), st.booleans())
 def test_compute_tool_add1_agrees_with_unit_stepping(election: Election, cardinality: bool) -> None:
     profile = compile_profile(election, compat=False, tie_breaking="equalshares")
-    result = add1_while_it_fits(profile, cardinality=cardinality)
+    result = add1_equalshares_tool(profile, cardinality=cardinality)
     start = Fraction(int(profile.budget / profile.voters))
     expected = _stepping(profile, start, _tool_stops(profile, cardinality), cardinality)
     assert (result.steps, result.run.chosen) == expected
@@ -113,9 +120,7 @@ def test_a_verdict_holds_at_every_point_of_its_stretch(
     profile = compile_profile(election, compat=True)
     start = profile.budget / profile.voters
     stops = _pabutools_stops(profile, cardinality)
-    search = _StretchSearch(
-        profile, start, exhaustive_stops=True, cardinality=cardinality, paths=paths
-    )
+    search = _StretchSearch(profile, start, cardinality=cardinality, paths=paths)
     verdict, _ = search.examine(low, low + width)
     if verdict == "unknown":
         return
