@@ -33,7 +33,7 @@ def test_a_cheap_project_nobody_voted_for_keeps_the_tools_add1_going() -> None:
     tool = add1_equalshares_tool(profile)
     a = profile.project_ids.index("a")
     assert (pabutools.steps, pabutools.run.chosen) == (0, (a,))
-    assert (tool.start, tool.steps, tool.run.chosen) == (33, 16, (a,))
+    assert (tool.start, tool.steps, tool.run.chosen) == (Fraction(33), 16, (a,))
 
 
 # Six voters want A (6) and B (4), four want C (4); budget 10. Equal shares: B and A tie at
