@@ -66,7 +66,7 @@ lint: install-dev
 	$(PY) manage.py makemigrations --check --dry-run -v1
 
 test-unit: install-dev
-	QUARTIER_RUN_SLOW=1 $(VENV)/bin/pytest -m "not e2e" -p no:cacheprovider
+	$(VENV)/bin/pytest -m "not e2e" -p no:cacheprovider
 
 test-postgres: install-dev postgres
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest quartier -m "not e2e" -p no:cacheprovider
@@ -74,7 +74,7 @@ test-postgres: install-dev postgres
 test-e2e: install-dev chromium
 	$(VENV)/bin/pytest e2e -m e2e -v -p no:cacheprovider
 
-# The whole suite: lint, unit tests on SQLite (slow real-data checks included) and on PostgreSQL,
+# The whole suite: lint, unit tests on SQLite (real-data checks included) and on PostgreSQL,
 # real-browser journeys.
 test: lint test-unit test-postgres test-e2e
 

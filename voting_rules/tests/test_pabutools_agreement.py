@@ -4,7 +4,6 @@ large ones (benchmarks/record_pabutools_outcomes.py writes it; pabutools needs m
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +75,7 @@ def test_budapest_add1_end_point_agrees_with_pabutools_spot_check(shared_data: P
     assert [spot[k]["exhaustive"] for k in sorted(spot, key=int)] == [False, True]
 
 
-@pytest.mark.slow
 @pytest.mark.realdata
-@pytest.mark.skipif(
-    os.environ.get("QUARTIER_RUN_SLOW") != "1", reason="minutes; set QUARTIER_RUN_SLOW=1"
-)
 def test_budapest_add1_ends_at_the_spot_checked_point(shared_data: Path) -> None:
     name = "Hungary_Budapest_2024.pb"
     spot = RECORDED["outcomes"][name]["mes-add1-spot-check"]["pabutools_mes_at_steps"]
