@@ -14,9 +14,9 @@ no Support or Comment rows), 1 % hidden by moderators. For every size it starts 
 config.wsgi -w 2`` with the production settings (DEBUG off) on 127.0.0.1, sends a bounded number of
 requests with httpx from a few threads and prints p50/p95 latency, requests/s and the workers' CPU
 time per request for the list page, a middle page of the list (no target; deep OFFSETs), the
-whole-city GeoJSON and a trivial Django view (``/healthz``, the framework's floor), with each p95's
-ratio to the floor's. All traffic goes to 127.0.0.1; gunicorn is stopped and the database dropped
-even on error.
+whole-city GeoJSON, two searches (no target) and a trivial Django view (``/healthz``, the
+framework's floor), with each p95's ratio to the floor's. All traffic goes to 127.0.0.1; gunicorn
+is stopped and the database dropped even on error.
 
 The machine is shared (other jobs, and this client runs beside the server), so the load average
 is printed with the figures; CPU ms per request is the steadier number for comparing code.
@@ -604,6 +604,9 @@ def main() -> int:
                 # Not a target: the middle page, where a plain OFFSET would read half the rows.
                 ("deep page", f"/{CITY}/ideas/?page={max(1, visible // 20 // 2)}"),
                 ("geojson", f"/api/v1/cities/{CITY}/ideas.geojson"),
+                # Not targets: searches (full text with word starts; a part of a compound).
+                ("search", f"/{CITY}/ideas/?q=Lastenrad"),
+                ("search part", f"/{CITY}/ideas/?q=theater"),
             ]
             results = [
                 measure(
