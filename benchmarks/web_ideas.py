@@ -154,6 +154,9 @@ def recreate_database(database_url: str) -> None:
     with admin_connect(database_url) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {BENCH_DB} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {BENCH_DB}")
+        # The README's deployment setting for SSDs; without it PostgreSQL may read a whole table
+        # for a search count where an index serves (measured: 140 ms instead of 30 ms).
+        conn.execute(f"ALTER DATABASE {BENCH_DB} SET random_page_cost = 1.1")
 
 
 def drop_database(database_url: str) -> None:

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +87,10 @@ class Idea(Moderated):
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True, db_index=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    # PostgreSQL only: the German full-text vector of title, summary and description, written by
+    # a trigger (migration 0002) so that a search rechecks stored vectors instead of parsing
+    # every matching text again. Stays empty on SQLite, which searches with LIKE.
+    search_vector = SearchVectorField(null=True, editable=False)
 
     class Meta:
         verbose_name = _("idea")

@@ -4,7 +4,7 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -86,16 +86,15 @@ class IdeaFilters:
 
 def _search(ideas: QuerySet[Idea], query: str) -> QuerySet[Idea]:
     if connection.vendor == "postgresql":
-        # Both conditions have an index (migration 0002, whose expression must stay identical):
-        # full text in German with the web search syntax, every word also as a prefix
-        # ("Repar" finds "Reparatur"), and the title as a substring (German compounds).
-        vector = SearchVector("title", "summary", "description", config="german")
+        # Both conditions have an index (migration 0002): the stored German full-text vector
+        # with the web search syntax, every word also as a prefix ("Repar" finds "Reparatur"),
+        # and the title as a substring (German compounds).
         matches = SearchQuery(query, config="german", search_type="websearch")
         words = re.findall(r"[^\W_]+", query)
         if words:
             prefixes = " & ".join(f"{word}:*" for word in words)
             matches |= SearchQuery(prefixes, config="german", search_type="raw")
-        return ideas.annotate(search=vector).filter(Q(search=matches) | Q(title__icontains=query))
+        return ideas.filter(Q(search_vector=matches) | Q(title__icontains=query))
     # Elsewhere (the SQLite demo): every word somewhere in the idea's texts.
     for word in query.split():
         ideas = ideas.filter(
@@ -113,8 +112,9 @@ def idea_list(*, city: City, filters: IdeaFilters | None = None) -> QuerySet[Ide
     ideas: QuerySet[Idea] = (
         base.filter(city=city, hidden_at__isnull=True)
         .select_related("district")
-        # A list shows the district's name; its polygon is JSON that would be parsed per row.
-        .defer("description", "description_html", "district__geometry")
+        # A list shows the district's name; its polygon is JSON that would be parsed per row,
+        # and the search vector is a few KiB per idea.
+        .defer("description", "description_html", "search_vector", "district__geometry")
     )
     if filters.district is not None:
         ideas = ideas.filter(district=filters.district)

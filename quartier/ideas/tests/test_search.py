@@ -43,6 +43,13 @@ def test_search_leaves_out_ideas_without_the_words(dortmund, workshop):
     assert titles(dortmund, "Unterwasserbasis") == set()
 
 
+def test_search_follows_edits_of_the_texts(dortmund, workshop):
+    """On PostgreSQL the stored vector is rewritten by a trigger, bulk updates included."""
+    Idea.objects.filter(pk=workshop.pk).update(description="Jetzt mit Werkbank für Kinder.")
+    assert workshop.title in titles(dortmund, "Werkbank")
+    assert workshop.title not in titles(dortmund, "Lastenrad")
+
+
 @pytest.mark.parametrize("query", ["der", "& | ! :*", "'\"", "ä_ß"])
 def test_search_syntax_and_stop_words_never_break_the_list(dortmund, workshop, query):
     titles(dortmund, query)  # no error: the words are quoted and stripped before PostgreSQL
