@@ -269,7 +269,7 @@ class _StretchSearch:
         *,
         exhaustive_among: frozenset[int] | None = None,
         cardinality: bool,
-        paths: int = _PATHS,
+        paths: int | None = None,
     ) -> None:
         """An outcome stops Add1 if it overspends, if it is exhaustive (nothing of
         ``exhaustive_among`` left out fits; default: the projects equal shares can buy, as
@@ -278,7 +278,7 @@ class _StretchSearch:
         self.profile = profile
         self.start = start
         self.cardinality = cardinality
-        self.paths = paths
+        self.paths = paths or _PATHS  # read at call time, so that tests can change it
         # Each project's ballots' multiplicities; None where every ballot stands for one voter.
         self.weights: list[IntArray | None] = [
             None if bool((profile.weights[s] == 1).all()) else profile.weights[s]

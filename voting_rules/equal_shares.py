@@ -238,20 +238,6 @@ class _Budgets:
             payments.append((self.money(alpha), paying))
         return self.money(alpha), tuple(payments)
 
-    def copy(self) -> _Budgets:
-        """An independent copy (for exploring another order of selection)."""
-        other = object.__new__(_Budgets)
-        other.profile = self.profile
-        other.cardinality = self.cardinality
-        other.weights = self.weights
-        other.denominator = self.denominator
-        other.costs = self.costs  # never mutated in place, only replaced
-        other.values = list(self.values)
-        other.classes = self.classes.copy()
-        other.by_value = list(self.by_value)
-        other.position = self.position  # never mutated in place, only replaced
-        return other
-
     def budgets_of(self, j: int) -> tuple[tuple[Fraction, int], ...]:
         classes, sizes = self.supporters_by_class(j)
         return tuple((self.money(self.values[c]), n) for c, n in zip(classes, sizes, strict=True))

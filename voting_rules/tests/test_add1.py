@@ -16,7 +16,13 @@ from hypothesis import strategies as st
 from voting_rules import add1
 from voting_rules.add1 import _StretchSearch, add1_equalshares_tool, add1_first_exhaustive
 from voting_rules.election import Ballot, Election, Project
-from voting_rules.equal_shares import eligible_projects, is_exhaustive, run_equal_shares
+from voting_rules.equal_shares import (
+    candidate,
+    candidate_of_ratio,
+    eligible_projects,
+    is_exhaustive,
+    run_equal_shares,
+)
 from voting_rules.profile import Profile, compile_profile
 
 FEW = settings(max_examples=150, deadline=None)
@@ -79,13 +85,23 @@ def _stepping(
 
 
 @FEW
-@given(elections(), st.booleans(), st.sampled_from([1, 2, 4]))
+@given(
+    elections(),
+    st.booleans(),
+    st.sampled_from([1, 2, 4]),
+    st.sampled_from([1, 2, 16]),
+    st.sampled_from([1, 16]),
+)
 def test_pabutools_add1_agrees_with_unit_stepping(
-    election: Election, cardinality: bool, paths: int
+    election: Election, cardinality: bool, paths: int, probe_from: int, replay_orders: int
 ) -> None:
+    """Also with one branch only (single budgets then often need an exact run), with probes from
+    the smallest stretches on, and with checkpoints that replay a single order only."""
     profile = compile_profile(election, compat=True)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(add1, "_PATHS", paths)
+        patch.setattr(add1, "_PROBE_FROM", probe_from)
+        patch.setattr(add1, "_REPLAY_ORDERS", replay_orders)
         result = add1_first_exhaustive(profile, cardinality=cardinality)
     expected = _stepping(
         profile,
@@ -149,3 +165,64 @@ def test_budgets_beyond_64_bits_use_a_coarser_grid() -> None:
         profile, profile.budget / profile.voters, _pabutools_stops(profile, False), False
     )
     assert (result.steps, result.run.chosen) == expected
+
+
+def test_budgets_the_bounds_cannot_settle_get_exact_runs() -> None:
+    """e and f have the same cost and supporters, so they tie exactly; while voters 0 and 1 cannot
+    pay an equal share of them (after paying for a), the price depends on their money, which the
+    bounds know only to a grid unit, so both may win. With one branch allowed, those budgets (100
+    to 103 per voter) get exact runs. Add1 stops once f fits too: {a, e, f} is exhaustive."""
+    election = Election(
+        meta={"budget": "600", "vote_type": "approval"},
+        projects={
+            "a": Project("a", Fraction(100)),
+            "e": Project("e", Fraction(210)),
+            "f": Project("f", Fraction(210)),
+        },
+        ballots=(
+            Ballot("v0", ("a", "e", "f")),
+            Ballot("v1", ("a", "e", "f")),
+            Ballot("v2", ("a",)),
+            Ballot("v3", ("e", "f")),
+            Ballot("v4", ()),
+            Ballot("v5", ()),
+        ),
+    )
+    profile = compile_profile(election, compat=True)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(add1, "_PATHS", 1)
+        result = add1_first_exhaustive(profile)
+    expected = _stepping(profile, Fraction(100), _pabutools_stops(profile, False), False)
+    assert (result.steps, result.run.chosen) == expected
+    assert profile.ids(result.run.chosen) == ["a", "e", "f"]
+    assert result.runs >= 5  # four budgets settled exactly, and the final run
+
+
+def test_an_election_without_ballots_chooses_nothing() -> None:
+    election = Election(
+        meta={"budget": "100", "vote_type": "approval"},
+        projects={"a": Project("a", Fraction(10))},
+        ballots=(),
+    )
+    profile = compile_profile(election, compat=True)
+    for result in (add1_first_exhaustive(profile), add1_equalshares_tool(profile)):
+        assert (result.steps, result.run.chosen) == (0, ())
+
+
+@given(
+    st.fractions(min_value=0, max_value=10, max_denominator=10**9),
+    st.fractions(min_value=0, max_value=10, max_denominator=10**9),
+)
+def test_candidates_made_from_ratios_order_exactly_like_fractions(a: Fraction, b: Fraction) -> None:
+    """Candidates compare by float first and by the exact ratio only when the floats tie, so the
+    ratio must compare exactly, with Ratios and with the Fractions of an exact run alike."""
+    ratio_a = candidate_of_ratio(a.numerator, a.denominator, 0, 0)
+    ratio_b = candidate_of_ratio(b.numerator * 3, b.denominator * 3, 1, 1)  # unreduced
+    fraction_b = candidate(b, 1, 1)
+    assert (ratio_a < ratio_b) == (ratio_a < fraction_b) == ((a, 0) < (b, 1))
+    assert (ratio_b < ratio_a) == (fraction_b < ratio_a) == ((b, 1) < (a, 0))
+    assert (ratio_a[1] == fraction_b[1]) == (a == b)
+    near = Fraction(1, 3) + Fraction(1, 10**30)  # the same float as 1/3, yet larger
+    assert candidate(Fraction(1, 3), 5, 5) < candidate_of_ratio(
+        near.numerator, near.denominator, 0, 0
+    )
