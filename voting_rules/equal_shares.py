@@ -83,6 +83,15 @@ def candidate_of_ratio(numerator: int, denominator: int, rank: int, j: int) -> C
 
 
 @dataclass(frozen=True)
+class ClassBudgets:
+    """A project's supporters with money left, by class: (budget x denominator, voters) pairs in
+    increasing budget order. Integers, because explanations sum over thousands of classes."""
+
+    denominator: int
+    classes: tuple[tuple[int, int], ...]
+
+
+@dataclass(frozen=True)
 class RoundRecord:
     winner: int
     rho: Fraction
@@ -90,7 +99,7 @@ class RoundRecord:
     # (amount, number of voters): those who paid all they had, then those who paid alpha.
     payments: tuple[tuple[Fraction, int], ...]
     # Observed projects only (explanations): the supporters' budgets at the start of the round.
-    budgets: dict[int, tuple[tuple[Fraction, int], ...]] = field(default_factory=dict)
+    budgets: dict[int, ClassBudgets] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -238,9 +247,12 @@ class _Budgets:
             payments.append((self.money(alpha), paying))
         return self.money(alpha), tuple(payments)
 
-    def budgets_of(self, j: int) -> tuple[tuple[Fraction, int], ...]:
+    def budgets_of(self, j: int) -> ClassBudgets:
         classes, sizes = self.supporters_by_class(j)
-        return tuple((self.money(self.values[c]), n) for c, n in zip(classes, sizes, strict=True))
+        values = self.values
+        return ClassBudgets(
+            self.denominator, tuple((values[c], n) for c, n in zip(classes, sizes, strict=True))
+        )
 
 
 def _utility(profile: Profile, j: int, cardinality: bool) -> Fraction:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Literal
 
 from voting_rules.add1 import add1_equalshares_tool, add1_first_exhaustive
 from voting_rules.election import Election, format_decimal, parse_decimal
-from voting_rules.equal_shares import RunResult, run_equal_shares
+from voting_rules.equal_shares import ClassBudgets, RunResult, run_equal_shares
 from voting_rules.greedy import (
     greedy,
     natural_per_cost_score,
@@ -273,7 +273,7 @@ def _explain_missed(profile: Profile, j: int, run: RunResult, cardinality: bool)
             continue
         utility = Fraction(1) if cardinality else cost
         cap = record.rho * utility  # the highest price per supporter that still wins the round
-        raised = sum((min(b, cap) * n for b, n in budgets), Fraction(0))
+        raised = _raised(budgets, cap)
         closeness = raised / cost if cost else Fraction(1)
         price = _price(budgets, cost)
         fresh = min(run.per_voter_budget, cap)
@@ -295,36 +295,56 @@ def _explain_missed(profile: Profile, j: int, run: RunResult, cardinality: bool)
     return best[1]
 
 
-def _price(budgets: Iterable[tuple[Fraction, int]], cost: Fraction) -> Fraction | None:
-    ordered = sorted(budgets)
-    if sum((b * n for b, n in ordered), Fraction(0)) < cost:
+# The helpers below work on a project's supporters by budget class, in increasing budget order,
+# with budgets as integers over one denominator: there can be thousands of classes per round and
+# project, and fractions there made explanations take seconds.
+
+
+def _raised(budgets: ClassBudgets, cap: Fraction) -> Fraction:
+    """What the supporters can put in at a price of at most ``cap`` each: sum of min(b, cap)."""
+    scaled = cap * budgets.denominator
+    top, bottom = scaled.numerator, scaled.denominator
+    below = 0  # money of the supporters with less than cap (times the denominator)
+    capped = 0  # supporters with at least cap
+    for value, voters in budgets.classes:
+        if value * bottom < top:
+            below += value * voters
+        else:
+            capped += voters
+    return Fraction(below, budgets.denominator) + cap * capped
+
+
+def _price(budgets: ClassBudgets, cost: Fraction) -> Fraction | None:
+    """The equal-shares price of ``cost`` for these supporters, or None if they cannot pay it."""
+    scaled = cost * budgets.denominator
+    top, bottom = scaled.numerator, scaled.denominator
+    if sum(value * voters for value, voters in budgets.classes) * bottom < top:
         return None
-    remaining, paying = cost, sum(n for _, n in ordered)
-    for b, n in ordered:
-        if remaining <= b * paying:
-            return remaining / paying
-        remaining -= b * n
-        paying -= n
+    spent, paying = 0, sum(voters for _, voters in budgets.classes)
+    for value, voters in budgets.classes:
+        # remaining <= budget * paying, with remaining = cost - spent (all times the denominator)
+        if top - bottom * spent <= bottom * value * paying:
+            return Fraction(top - bottom * spent, bottom * paying * budgets.denominator)
+        spent += value * voters
+        paying -= voters
     return None
 
 
-def _winning_cost(
-    budgets: Iterable[tuple[Fraction, int]], rho: Fraction, cardinality: bool
-) -> Fraction:
+def _winning_cost(budgets: ClassBudgets, rho: Fraction, cardinality: bool) -> Fraction:
     """The highest cost at which the project would have won the round (ties aside)."""
-    ordered = sorted(budgets)
     if cardinality:
-        return sum((min(b, rho) * n for b, n in ordered), Fraction(0))
+        return _raised(budgets, rho)
     # Cost utility: the price per supporter may reach rho * c, so find the largest c with
-    # sum min(b, rho * c) >= c. The left side is concave and piecewise linear in c.
-    paying = sum(n for _, n in ordered)
-    settled = Fraction(0)  # money of supporters whose whole budget is below rho * c
-    for b, n in ordered:
-        # On the piece where these `paying` supporters pay rho * c: settled + paying*rho*c >= c.
-        slope = paying * rho - 1
-        limit = b / rho  # the piece ends where rho * c reaches b
-        if slope < 0 and settled + slope * limit < 0:
-            return settled / -slope
-        settled += b * n
-        paying -= n
-    return settled
+    # sum min(b, rho * c) >= c. The left side is concave and piecewise linear in c. In integers:
+    # rho = p / q, a budget b = value / d, settled = spent / d.
+    p, q, d = rho.numerator, rho.denominator, budgets.denominator
+    paying = sum(voters for _, voters in budgets.classes)
+    spent = 0  # money of supporters whose whole budget is below rho * c, times d
+    for value, voters in budgets.classes:
+        # On the piece where `paying` supporters pay rho * c, up to where rho * c reaches b:
+        # settled + (paying * rho - 1) * b / rho < 0 means the largest c lies on this piece.
+        if paying * p < q and spent * p + (paying * p - q) * value < 0:
+            return Fraction(spent * q, d * (q - paying * p))
+        spent += value * voters
+        paying -= voters
+    return Fraction(spent, d)
