@@ -6,6 +6,7 @@ exact MES runs; Add1 as a whole is compared with one MES run per unit, for both 
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable
 from fractions import Fraction
 
@@ -226,3 +227,38 @@ def test_candidates_made_from_ratios_order_exactly_like_fractions(a: Fraction, b
     assert candidate(Fraction(1, 3), 5, 5) < candidate_of_ratio(
         near.numerator, near.denominator, 0, 0
     )
+
+
+def _medium_election(seed: int) -> tuple[Election, bool]:
+    """8-25 projects, 30-150 voters, skewed popularity: enough near ties for branches to part,
+    merge and be replayed, which the tiny hypothesis elections rarely reach."""
+    rnd = random.Random(seed)
+    ids = [f"p{j}" for j in range(rnd.randint(8, 25))]
+    popularity = [rnd.random() ** 2 for _ in ids]
+    ballots = tuple(
+        Ballot(
+            f"v{i}", tuple(sorted(set(rnd.choices(ids, weights=popularity, k=rnd.randint(1, 6)))))
+        )
+        for i in range(rnd.randint(30, 150))
+    )
+    election = Election(
+        meta={"budget": str(rnd.randint(1000, 8000)), "vote_type": "approval"},
+        projects={pid: Project(pid, Fraction(rnd.randint(50, 2000))) for pid in ids},
+        ballots=ballots,
+    )
+    return election, rnd.random() < 0.3
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_both_variants_agree_with_unit_stepping_on_medium_elections(seed: int) -> None:
+    election, cardinality = _medium_election(seed)
+    profile = compile_profile(election, compat=True)
+    result = add1_first_exhaustive(profile, cardinality=cardinality)
+    start = profile.budget / profile.voters
+    expected = _stepping(profile, start, _pabutools_stops(profile, cardinality), cardinality)
+    assert (result.steps, result.run.chosen) == expected
+    profile = compile_profile(election, compat=False, tie_breaking="equalshares")
+    result = add1_equalshares_tool(profile, cardinality=cardinality)
+    start = Fraction(int(profile.budget / profile.voters))
+    expected = _stepping(profile, start, _tool_stops(profile, cardinality), cardinality)
+    assert (result.steps, result.run.chosen) == expected
