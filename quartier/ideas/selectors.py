@@ -84,6 +84,9 @@ class IdeaFilters:
     sort: str = "newest"
 
 
+_WEB_SEARCH_OPERATOR = re.compile(r'"|(?:^|\s)-|\bor\b', re.IGNORECASE)
+
+
 def _search(ideas: QuerySet[Idea], query: str) -> QuerySet[Idea]:
     if connection.vendor == "postgresql":
         # Both conditions have an index (migration 0002): the stored German full-text vector
@@ -91,7 +94,9 @@ def _search(ideas: QuerySet[Idea], query: str) -> QuerySet[Idea]:
         # and the title as a substring (German compounds).
         matches = SearchQuery(query, config="german", search_type="websearch")
         words = re.findall(r"[^\W_]+", query)
-        if words:
+        # With web search operators ("phrase", -excluded, or) the words are not all wanted, so
+        # no prefix query: it would bring back what "-word" excludes.
+        if words and not _WEB_SEARCH_OPERATOR.search(query):
             prefixes = " & ".join(f"{word}:*" for word in words)
             matches |= SearchQuery(prefixes, config="german", search_type="raw")
         return ideas.filter(Q(search_vector=matches) | Q(title__icontains=query))

@@ -37,6 +37,11 @@ def test_search_finds_an_idea_by_words_and_parts_of_words(dortmund, workshop, qu
     assert workshop.title in titles(dortmund, query)
 
 
+def test_an_excluded_word_stays_excluded(dortmund, workshop):
+    assert workshop.title in titles(dortmund, "Lastenrad")
+    assert workshop.title not in titles(dortmund, "Lastenrad -Hinterhof")
+
+
 def test_search_leaves_out_ideas_without_the_words(dortmund, workshop):
     found = titles(dortmund, "Lastenrad")
     assert found == {workshop.title}
