@@ -65,13 +65,16 @@ def page(browser, demo):
     context.close()
 
 
-def make_verified_user(email: str, name: str, *, staff: bool = False):
+def make_verified_user(email: str, name: str, *, role: str | None = None, city: str = "dortmund"):
+    """A verified account; ``role`` (admin, moderator, evaluator) in ``city`` if given."""
     from quartier.accounts.models import User
+    from quartier.cities.models import City
+    from quartier.participation.services import role_grant_by_system
 
     user = User.objects.create_user(email=email, password=PASSWORD, display_name=name)
-    user.is_staff = staff
-    user.save()
     EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
+    if role is not None:
+        role_grant_by_system(city=City.objects.get(slug=city), user=user, role=role)
     return user
 
 

@@ -72,7 +72,7 @@ def test_register_submit_on_map_comment_support_and_moderate(page, mailoutbox):
     expect(page.locator(".support-count")).to_contain_text("1")
 
     # A moderator hides the comment; the public sees the reason instead.
-    make_verified_user("moderation@example.org", "Moderation", staff=True)
+    make_verified_user("moderation@example.org", "Moderation", role="moderator")
     page.context.clear_cookies()
     sign_in(page, "moderation@example.org")
     page.goto(idea_url)

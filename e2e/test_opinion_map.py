@@ -18,7 +18,7 @@ STATEMENTS = [
 
 
 def test_opinion_map_from_seeds_to_groups_and_consensus(page, browser):
-    make_verified_user("moderation@example.org", "Moderation", staff=True)
+    make_verified_user("moderation@example.org", "Moderation", role="moderator")
     sign_in(page, "moderation@example.org")
     page.goto(page.base_url + "/dortmund/opinion-maps/new/")
     page.fill("#id_question", "Was braucht der Nordmarkt?")

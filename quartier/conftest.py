@@ -9,6 +9,7 @@ from PIL import Image
 
 from quartier.accounts.models import User
 from quartier.cities.models import City
+from quartier.participation.services import role_grant_by_system
 
 BORSIGPLATZ = (51.523333, 7.481667)
 PARIS = (48.8566, 2.3522)
@@ -35,16 +36,28 @@ def dortmund(db) -> City:
     return City.objects.get(slug="dortmund")
 
 
-def make_user(email: str, *, verified: bool = True, staff: bool = False, name: str = "") -> User:
+def make_user(
+    email: str,
+    *,
+    verified: bool = True,
+    name: str = "",
+    city: City | None = None,
+    role: str | None = None,
+    superuser: bool = False,
+) -> User:
+    """An account; ``role`` in ``city`` (admin, moderator, evaluator) if given."""
     user = User.objects.create_user(
         email=email,
         password="correct horse battery staple",  # noqa: S106
         display_name=name or email.split("@")[0],
     )
-    if staff:
-        user.is_staff = True
-        user.save(update_fields=["is_staff"])
+    if superuser:
+        user.is_staff = user.is_superuser = True
+        user.save(update_fields=["is_staff", "is_superuser"])
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
+    if role is not None:
+        assert city is not None, "a role is held in a city"
+        role_grant_by_system(city=city, user=user, role=role)
     return user
 
 
@@ -64,8 +77,19 @@ def unverified(db) -> User:
 
 
 @pytest.fixture
-def moderator(db) -> User:
-    return make_user("mod@example.org", staff=True, name="Moderation")
+def moderator(dortmund) -> User:
+    """Dortmund's moderator (and nobody else's)."""
+    return make_user("mod@example.org", name="Moderation", city=dortmund, role="moderator")
+
+
+@pytest.fixture
+def city_admin(dortmund) -> User:
+    return make_user("admin@example.org", name="Stadt Admin", city=dortmund, role="admin")
+
+
+@pytest.fixture
+def system_admin(db) -> User:
+    return make_user("root@example.org", name="System", superuser=True)
 
 
 def image_bytes(image_format: str = "JPEG", size=(64, 48), exif: bool = False) -> bytes:

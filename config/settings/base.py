@@ -45,9 +45,12 @@ INSTALLED_APPS = [
     "quartier.core",
     "quartier.accounts",
     "quartier.cities",
+    "quartier.participation",
+    "quartier.moderation",
     "quartier.ideas",
     "quartier.deliberation",
     "quartier.api",
+    "quartier.pages",
 ]
 
 MIDDLEWARE = [
@@ -78,7 +81,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "quartier.core.context_processors.platform",
+                "quartier.pages.context_processors.platform",
             ],
         },
     },

@@ -68,7 +68,3 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
-
-    @property
-    def is_moderator(self) -> bool:
-        return self.is_staff

@@ -10,7 +10,3 @@ def has_verified_email(*, user) -> bool:
 def can_participate(*, user) -> bool:
     """Writing (ideas, comments, supports, reports) needs an active, verified account."""
     return bool(user.is_authenticated and user.is_active and has_verified_email(user=user))
-
-
-def can_moderate(*, user) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)

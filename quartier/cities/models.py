@@ -18,7 +18,12 @@ class City(models.Model):
         blank=True,
         help_text=_("Shown on the map, e.g. when the boundaries are an approximation."),
     )
-    # Bumped by the district import so every process rebuilds its point-in-polygon index.
+    premoderation = models.BooleanField(
+        _("pre-moderation"),
+        default=False,
+        help_text=_("New ideas, comments and statements wait for a moderator before they appear."),
+    )
+    # Bumped by every district write so every process rebuilds its point-in-polygon index.
     districts_version = models.PositiveIntegerField(default=0, editable=False)
     # Bumped by every write that changes the public idea layer; keys the GeoJSON cache.
     ideas_changed_at = models.DateTimeField(_("ideas last changed"), auto_now_add=True)

@@ -11,7 +11,7 @@ class StatementInline(admin.TabularInline):
 
 @admin.register(Conversation)
 class ConversationAdmin(admin.ModelAdmin):
-    list_display = ["question", "city", "opens_at", "closes_at", "computed_at"]
+    list_display = ["question", "city", "created_at", "computed_at"]
     list_filter = ["city"]
     search_fields = ["question"]
     readonly_fields = ["computed_at", "computed_votes", "compute_error"]

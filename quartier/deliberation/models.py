@@ -7,7 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from quartier.cities.models import City
-from quartier.ideas.models import Idea
+from quartier.participation.permissions import phase_current, process_allows
+from quartier.participation.vocabulary import Action
 
 STATEMENT_MAX_LENGTH = 280
 
@@ -18,9 +19,14 @@ class StatementModeration(models.TextChoices):
 
 
 class Conversation(models.Model):
+    """An opinion map; its dates are the phases of its process (kind ``opinion_map``)."""
+
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="conversations")
+    process = models.OneToOneField(
+        "participation.Process", on_delete=models.PROTECT, related_name="conversation"
+    )
     idea = models.ForeignKey(
-        Idea,
+        "ideas.Idea",
         on_delete=models.SET_NULL,
         null=True,
         blank=True,
@@ -32,8 +38,6 @@ class Conversation(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    opens_at = models.DateTimeField(_("opens"), default=timezone.now)
-    closes_at = models.DateTimeField(_("closes"), null=True, blank=True)
     allow_statements = models.BooleanField(_("participants may add statements"), default=True)
     statement_moderation = models.CharField(
         _("moderation of new statements"),
@@ -62,20 +66,29 @@ class Conversation(models.Model):
     class Meta:
         verbose_name = _("opinion map")
         verbose_name_plural = _("opinion maps")
-        ordering = ["-opens_at", "-id"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(closes_at__isnull=True) | Q(closes_at__gt=models.F("opens_at")),
-                name="conversation_closes_after_it_opens",
-            )
-        ]
+        ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
         return self.question
 
     def is_open(self, at=None) -> bool:
-        at = at or timezone.now()
-        return self.opens_at <= at and (self.closes_at is None or at < self.closes_at)
+        """Votes are taken now (the process's current phase allows voting)."""
+        return process_allows(process=self.process, action=Action.VOTE, at=at)
+
+    @property
+    def opens_at(self):
+        """When voting starts: the first phase that allows it (for display)."""
+        voting = [p for p in self.process.phases.all() if Action.VOTE in p.allowed_actions()]
+        return voting[0].starts_at if voting else None
+
+    @property
+    def closes_at(self):
+        voting = [p for p in self.process.phases.all() if Action.VOTE in p.allowed_actions()]
+        return voting[-1].ends_at if voting else None
+
+    @property
+    def current_phase(self):
+        return phase_current(process=self.process, at=timezone.now())
 
 
 class Participant(models.Model):

@@ -1,18 +1,19 @@
-from quartier.accounts.permissions import can_moderate, can_participate
-from quartier.ideas.models import Idea
+from quartier.accounts.permissions import can_participate
+from quartier.participation.permissions import can_moderate, process_allows
+from quartier.participation.vocabulary import Action
 
 from .models import Conversation
 
 
-def can_open_conversation(*, user, idea: Idea | None = None) -> bool:
-    """Staff open opinion maps on any question; an idea's author opens one on the idea."""
-    if can_moderate(user=user):
+def can_open_conversation(*, user, city, idea=None) -> bool:
+    """The city's moderators open opinion maps on any question; an idea's author on the idea."""
+    if can_moderate(user=user, city=city):
         return True
     return idea is not None and can_participate(user=user) and idea.author_id == user.pk
 
 
 def can_moderate_conversation(*, user, conversation: Conversation) -> bool:
-    if can_moderate(user=user):
+    if can_moderate(user=user, city=conversation.city_id):
         return True
     return can_participate(user=user) and conversation.created_by_id == user.pk
 
@@ -20,3 +21,16 @@ def can_moderate_conversation(*, user, conversation: Conversation) -> bool:
 def can_join_conversation(*, user, conversation: Conversation) -> bool:
     """Verified accounts always; people without an account only where the opener allows it."""
     return can_participate(user=user) or conversation.allow_anonymous
+
+
+def can_vote_in_conversation(*, user, conversation: Conversation) -> bool:
+    return can_join_conversation(user=user, conversation=conversation) and process_allows(
+        process=conversation.process, action=Action.VOTE
+    )
+
+
+def can_view_conversation_results(*, user, conversation: Conversation) -> bool:
+    """Results are public from the start of voting on; before that only its moderators look."""
+    if process_allows(process=conversation.process, action=Action.SHOW_RESULTS):
+        return True
+    return can_moderate_conversation(user=user, conversation=conversation)

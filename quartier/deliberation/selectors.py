@@ -2,34 +2,54 @@
 
 import random
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Case, Count, Q, QuerySet, When
+from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
 from opinion_clustering.routing import next_statement
+from quartier.accounts.permissions import can_participate
 from quartier.cities.models import City
-from quartier.ideas.models import Idea
 
 from .models import Conversation, Participant, Statement, StatementStatus, Vote
+from .opinion_map import GROUP_COLOURS, opinion_map
+
+
+def _with_process(conversations: QuerySet[Conversation]) -> QuerySet[Conversation]:
+    # Whether a map is open is asked of its phases: fetched once for the whole list.
+    return conversations.select_related("process").prefetch_related(Prefetch("process__phases"))
 
 
 def conversation_list(*, city: City) -> QuerySet[Conversation]:
     return (
-        Conversation.objects.filter(city=city)
+        _with_process(Conversation.objects.filter(city=city))
         .select_related("idea")
         .annotate(participant_count=Count("participants", distinct=True))
-        .order_by("-opens_at", "-id")
+        .order_by("-created_at", "-id")
     )
 
 
-def conversations_on_idea(*, idea: Idea) -> QuerySet[Conversation]:
-    return Conversation.objects.filter(idea=idea).order_by("-opens_at", "-id")
+def conversations_on_idea(*, idea) -> QuerySet[Conversation]:
+    return _with_process(Conversation.objects.filter(idea=idea)).order_by("-created_at", "-id")
 
 
 def conversation_get(*, city: City, conversation_id: int) -> Conversation:
     return get_object_or_404(
-        Conversation.objects.select_related("idea", "city"), city=city, pk=conversation_id
+        _with_process(Conversation.objects.select_related("idea", "city")),
+        city=city,
+        pk=conversation_id,
     )
+
+
+def participant_find(*, conversation: Conversation, user, anonymous_key: str) -> Participant | None:
+    """The participant this account (or this browser's pseudonym) already is, if any."""
+    if can_participate(user=user):
+        return Participant.objects.filter(conversation=conversation, user=user).first()
+    if conversation.allow_anonymous and anonymous_key:
+        return Participant.objects.filter(
+            conversation=conversation, anonymous_key=anonymous_key
+        ).first()
+    return None
 
 
 @dataclass(frozen=True)
@@ -102,3 +122,53 @@ def moderation_queue(
     # Waiting statements first: they block participants from seeing them.
     waiting_first = Case(When(status=StatementStatus.PENDING, then=0), default=1)
     return statements.order_by(waiting_first, "-id")
+
+
+def conversation_results_summary(*, conversation: Conversation) -> dict[str, Any]:
+    """The stored analysis shaped for the results page: early counts, consensus, groups, map."""
+    results = conversation.results or {}
+    texts = statement_texts(conversation=conversation)
+
+    def published(sid: Any) -> Statement | None:
+        statement = texts.get(int(sid))
+        return statement if statement and statement.status == StatementStatus.ACCEPTED else None
+
+    early = [
+        {
+            "statement": statement,
+            "agree": row[0],
+            "disagree": row[1],
+            "pass": row[2],
+            "total": sum(row),
+        }
+        for sid, row in results.get("counts", {}).items()
+        if (statement := published(sid)) is not None
+    ]
+    early.sort(key=lambda item: (-item["total"], item["statement"].pk))
+    consensus = sorted(
+        (
+            (value, statement)
+            for sid, value in results.get("group_informed_consensus", {}).items()
+            if (statement := published(sid)) is not None and not statement.is_meta
+        ),
+        key=lambda item: -item[0],
+    )[:5]
+    groups = [
+        {
+            **group,
+            "colour": GROUP_COLOURS.get(group["label"]),
+            "representative": [
+                {**item, "text": texts[item["statement"]].text}
+                for item in group["representative"]
+                if published(item["statement"]) is not None
+            ],
+        }
+        for group in results.get("groups", [])
+    ]
+    return {
+        "results": results,
+        "early": early,
+        "consensus": consensus,
+        "groups": groups,
+        "map": opinion_map(results),
+    }

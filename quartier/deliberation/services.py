@@ -1,9 +1,15 @@
 """Every write on opinion maps: opening, joining, statements, votes, moderation, recomputation."""
 
+import hashlib
+import hmac
+import io
 import logging
 import secrets
+import tempfile
+import zipfile
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from pathlib import Path
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -11,12 +17,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opinion_clustering import ClusteringState, VoteEvent, VoteMatrix, analyze
+from opinion_clustering.opendata import Statement as OpenDataStatement
+from opinion_clustering.opendata import write_conversation
 from quartier.accounts.models import User
 from quartier.accounts.permissions import can_participate
 from quartier.cities.models import City
 from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
-from quartier.ideas.models import Idea
+from quartier.participation.permissions import process_allows
+from quartier.participation.services import (
+    PhaseSpec,
+    audit_record,
+    process_create,
+    process_lock_settings,
+)
+from quartier.participation.vocabulary import Action, AuditAction, ProcessKind
 
 from .errors import ConversationClosed, ConversationError
 from .models import (
@@ -65,9 +80,10 @@ def conversation_open(
     allow_statements: bool = True,
     statement_moderation: str = StatementModeration.BEFORE,
     allow_anonymous: bool = False,
-    idea: Idea | None = None,
+    idea=None,
 ) -> Conversation:
-    if not can_open_conversation(user=creator, idea=idea):
+    """Open an opinion map: a process of kind ``opinion_map`` whose phases carry its dates."""
+    if not can_open_conversation(user=creator, city=city, idea=idea):
         raise PermissionDenied(_("Only moderators or the idea's author can open an opinion map."))
     if idea is not None and idea.city_id != city.pk:
         raise ConversationError(_("The idea belongs to another city."))
@@ -80,14 +96,21 @@ def conversation_open(
     if statement_moderation not in StatementModeration.values:
         raise ConversationError(_("Unknown kind of moderation."))
     seeds = [_statement_text(text) for text in seed_statements if text.strip()]
+    process = process_create(
+        city=city,
+        kind=ProcessKind.OPINION_MAP,
+        title=question[:200],
+        creator=creator,
+        phases=opinion_map_phases(opens_at=opens_at, closes_at=closes_at),
+        check_permission=False,  # checked above: moderators, or the idea's author
+    )
     conversation = Conversation.objects.create(
         city=city,
+        process=process,
         idea=idea,
         question=question[:200],
         description=(description or "").strip()[:3_000],
         created_by=creator,
-        opens_at=opens_at,
-        closes_at=closes_at,
         allow_statements=allow_statements,
         statement_moderation=statement_moderation,
         allow_anonymous=allow_anonymous,
@@ -99,8 +122,50 @@ def conversation_open(
     return conversation
 
 
+def opinion_map_phases(*, opens_at: datetime, closes_at: datetime | None) -> list[PhaseSpec]:
+    """Votes and statements while it is open, results from the first vote on and after."""
+    phases = [
+        PhaseSpec(
+            name=_("Taking part"),
+            starts_at=opens_at,
+            ends_at=closes_at,
+            allows=(Action.VOTE, Action.PROPOSE, Action.SHOW_RESULTS),
+        )
+    ]
+    if closes_at is not None:
+        phases.append(
+            PhaseSpec(name=_("Results"), starts_at=closes_at, allows=(Action.SHOW_RESULTS,))
+        )
+    return phases
+
+
 def new_anonymous_key() -> str:
     return secrets.token_urlsafe(24)
+
+
+def anonymous_key_for(*, browser_secret: str | None, conversation: Conversation) -> str:
+    """One secret per browser, a different key per conversation: pseudonyms cannot be linked."""
+    if not browser_secret:
+        return ""
+    return hmac.new(
+        browser_secret.encode(), f"conversation:{conversation.pk}".encode(), hashlib.sha256
+    ).hexdigest()[:48]
+
+
+def participant_join_browser(
+    *, conversation: Conversation, user, browser_secret: str | None
+) -> tuple[Participant, str | None]:
+    """The participant for this account or browser; returns a new browser secret to keep
+    (as a cookie) when an anonymous visitor takes part for the first time."""
+    new_secret = None
+    if not browser_secret and conversation.allow_anonymous and not can_participate(user=user):
+        browser_secret = new_secret = new_anonymous_key()
+    participant = participant_join(
+        conversation=conversation,
+        user=user,
+        anonymous_key=anonymous_key_for(browser_secret=browser_secret, conversation=conversation),
+    )
+    return participant, new_secret
 
 
 def participant_join(*, conversation: Conversation, user, anonymous_key: str = "") -> Participant:
@@ -128,7 +193,7 @@ def vote_cast(*, participant: Participant, statement: Statement, choice: int) ->
     conversation = participant.conversation
     if statement.conversation_id != conversation.pk:
         raise ConversationError(_("This statement belongs to another opinion map."))
-    if not conversation.is_open():
+    if not process_allows(process=conversation.process, action=Action.VOTE):
         raise ConversationClosed(_("This opinion map is closed."))
     if statement.status != StatementStatus.ACCEPTED:
         raise ConversationError(_("This statement is not open for votes."))
@@ -143,6 +208,7 @@ def vote_cast(*, participant: Participant, statement: Statement, choice: int) ->
         if not created and vote.choice != choice:
             vote.choice = choice
             vote.save(update_fields=["choice", "updated_at"])
+        process_lock_settings(process=conversation.process)
         conversation_request_recompute(conversation=conversation)
     return vote
 
@@ -151,7 +217,7 @@ def statement_submit(*, participant: Participant, text: str) -> Statement:
     conversation = participant.conversation
     if not conversation.allow_statements:
         raise ConversationError(_("This opinion map does not take new statements."))
-    if not conversation.is_open():
+    if not process_allows(process=conversation.process, action=Action.PROPOSE):
         raise ConversationClosed(_("This opinion map is closed."))
     text = _statement_text(text)
     rate_limit_check(
@@ -159,9 +225,11 @@ def statement_submit(*, participant: Participant, text: str) -> Statement:
     )
     if conversation.statements.filter(text__iexact=text).exists():
         raise ConversationError(_("This statement is already there."))
+    # The city's pre-moderation holds every new statement, whatever the map's own setting.
     status = (
         StatementStatus.PENDING
         if conversation.statement_moderation == StatementModeration.BEFORE
+        or conversation.city.premoderation
         else StatementStatus.ACCEPTED
     )
     return Statement.objects.create(
@@ -176,11 +244,22 @@ def statement_moderate(
         raise PermissionDenied(_("Only the moderators of this opinion map can do this."))
     if status not in StatementStatus.values:
         raise ConversationError(_("Unknown moderation status."))
+    previous = statement.status
     statement.status = status
     if is_meta is not None:
         statement.is_meta = is_meta
     with transaction.atomic():
         statement.save(update_fields=["status", "is_meta"])
+        if previous != status:
+            audit_record(
+                city=statement.conversation.city,
+                actor=moderator,
+                action=AuditAction.UNHIDE
+                if status == StatementStatus.ACCEPTED
+                else AuditAction.HIDE,
+                target=statement,
+                detail={"status": status, "was": previous},
+            )
         # Moderated-out and meta statements are zeroed in the math: the map must follow.
         conversation_request_recompute(conversation=statement.conversation)
     return statement
@@ -272,3 +351,85 @@ def _analyse(conversation: Conversation) -> tuple[dict, dict, int]:
         VoteMatrix.from_events(events), moderated_out=moderated_out, meta=meta, state=state
     )
     return analysis_to_results(analysis, events), analysis.state.to_json(), len(events)
+
+
+def statement_set_visibility(statement: Statement, visible: bool, moderator, reason: str) -> None:
+    """Moderation's hide/show for a statement: published or moderated out, then recompute."""
+    Statement.objects.filter(pk=statement.pk).update(
+        status=StatementStatus.ACCEPTED if visible else StatementStatus.REJECTED
+    )
+    conversation_request_recompute(conversation=statement.conversation)
+
+
+def conversation_export_archive(*, conversation: Conversation, url: str) -> bytes:
+    """The conversation in Polis' openData layout (votes, comments, participants-votes,
+    summary) as a ZIP."""
+    statements = [
+        OpenDataStatement(
+            id=statement.pk,
+            author_id=statement.author_id,
+            moderated={"accepted": 1, "pending": 0, "rejected": -1}[statement.status],
+            is_meta=statement.is_meta,
+            is_seed=statement.is_seed,
+            # Only published text leaves the platform; ids and flags keep the math reproducible.
+            body=statement.text if statement.status == StatementStatus.ACCEPTED else "",
+            timestamp=int(statement.created_at.timestamp() * 1000),
+        )
+        for statement in conversation.statements.order_by("id")
+    ]
+    buffer = io.BytesIO()
+    with tempfile.TemporaryDirectory() as folder:
+        write_conversation(
+            Path(folder),
+            votes=conversation_vote_events(conversation),
+            statements=statements,
+            summary={"topic": conversation.question, "url": url},
+        )
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for path in sorted(Path(folder).iterdir()):
+                archive.write(path, arcname=path.name)
+    return buffer.getvalue()
+
+
+def personal_data_participations(*, user: User) -> list[dict]:
+    return [
+        {
+            "conversation": participant.conversation_id,
+            "question": participant.conversation.question,
+            "votes": [
+                {
+                    "statement": vote.statement.text,
+                    "choice": vote.choice,
+                    "at": vote.updated_at.isoformat(),
+                }
+                for vote in participant.votes.all()
+            ],
+            "statements": [statement.text for statement in participant.statements.all()],
+        }
+        for participant in Participant.objects.filter(user=user)
+        .select_related("conversation")
+        .prefetch_related("votes__statement", "statements")
+    ]
+
+
+def personal_data_opened(*, user: User) -> list[dict]:
+    return [
+        {
+            "conversation": conversation.pk,
+            "city": conversation.city.slug,
+            "question": conversation.question,
+            "description": conversation.description,
+            "created_at": conversation.created_at.isoformat(),
+        }
+        for conversation in Conversation.objects.filter(created_by=user).select_related("city")
+    ]
+
+
+def personal_data_erase(*, user: User) -> None:
+    """The person's votes go (their statements stay, without an author), and every map they
+    voted in is recomputed so its results no longer count them."""
+    participants = Participant.objects.filter(user=user).select_related("conversation")
+    conversations = {participant.conversation for participant in participants}
+    participants.delete()
+    for conversation in conversations:
+        conversation_request_recompute(conversation=conversation)

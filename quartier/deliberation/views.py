@@ -1,10 +1,3 @@
-import hashlib
-import hmac
-import io
-import tempfile
-import zipfile
-from pathlib import Path
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -15,25 +8,27 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from opinion_clustering.opendata import Statement as OpenDataStatement
-from opinion_clustering.opendata import write_conversation
-from quartier.accounts.permissions import can_participate
+from quartier.cities.selectors import city_for_request
 from quartier.core.errors import DomainError
-from quartier.core.views import city_for_request
-from quartier.ideas.models import Idea
+from quartier.ideas.selectors import idea_get
 
 from . import services
 from .forms import ConversationForm, ModerationFilterForm, StatementForm
 from .models import Conversation, Participant, Statement, StatementStatus, VoteChoice
-from .opinion_map import GROUP_COLOURS, opinion_map
-from .permissions import can_join_conversation, can_moderate_conversation, can_open_conversation
+from .permissions import (
+    can_join_conversation,
+    can_moderate_conversation,
+    can_open_conversation,
+    can_view_conversation_results,
+)
 from .selectors import (
     conversation_get,
     conversation_list,
+    conversation_results_summary,
     moderation_queue,
+    participant_find,
     participant_progress,
     statement_next,
-    statement_texts,
 )
 
 PSEUDONYM_COOKIE = "quartier_pseudonym"
@@ -44,34 +39,23 @@ def _browser_secret(request) -> str | None:
     return request.get_signed_cookie(PSEUDONYM_COOKIE, default=None)
 
 
-def _anonymous_key(browser_secret: str | None, conversation: Conversation) -> str:
-    # One secret per browser, a different key per conversation: pseudonyms cannot be linked.
-    if not browser_secret:
-        return ""
-    return hmac.new(
-        browser_secret.encode(), f"conversation:{conversation.pk}".encode(), hashlib.sha256
-    ).hexdigest()[:48]
-
-
 def _existing_participant(request, conversation: Conversation) -> Participant | None:
-    if can_participate(user=request.user):
-        return Participant.objects.filter(conversation=conversation, user=request.user).first()
-    key = _anonymous_key(_browser_secret(request), conversation)
-    if conversation.allow_anonymous and key:
-        return Participant.objects.filter(conversation=conversation, anonymous_key=key).first()
-    return None
+    return participant_find(
+        conversation=conversation,
+        user=request.user,
+        anonymous_key=services.anonymous_key_for(
+            browser_secret=_browser_secret(request), conversation=conversation
+        ),
+    )
 
 
 def _join(request, response_cookies: dict, conversation: Conversation) -> Participant:
-    secret = _browser_secret(request)
-    if not secret and conversation.allow_anonymous and not can_participate(user=request.user):
-        secret = services.new_anonymous_key()
-        response_cookies[PSEUDONYM_COOKIE] = secret
-    return services.participant_join(
-        conversation=conversation,
-        user=request.user,
-        anonymous_key=_anonymous_key(secret, conversation),
+    participant, new_secret = services.participant_join_browser(
+        conversation=conversation, user=request.user, browser_secret=_browser_secret(request)
     )
+    if new_secret:
+        response_cookies[PSEUDONYM_COOKIE] = new_secret
+    return participant
 
 
 def _with_cookies(response: HttpResponse, cookies: dict) -> HttpResponse:
@@ -88,7 +72,11 @@ def conversation_list_view(request, city_slug: str):
     return render(
         request,
         "deliberation/conversation_list.html",
-        {"city": city, "page": page, "can_open": can_open_conversation(user=request.user)},
+        {
+            "city": city,
+            "page": page,
+            "can_open": can_open_conversation(user=request.user, city=city),
+        },
     )
 
 
@@ -96,11 +84,12 @@ def conversation_list_view(request, city_slug: str):
 def conversation_new(request, city_slug: str):
     city = city_for_request(request, city_slug)
     idea = None
-    if request.GET.get("idea") or request.POST.get("idea"):
-        idea = get_object_or_404(
-            Idea, city=city, pk=request.GET.get("idea") or request.POST["idea"]
-        )
-    if not can_open_conversation(user=request.user, idea=idea):
+    idea_id = request.GET.get("idea") or request.POST.get("idea")
+    if idea_id:
+        if not str(idea_id).isdigit():
+            raise Http404
+        idea = idea_get(city=city, idea_id=int(idea_id), viewer=request.user)
+    if not can_open_conversation(user=request.user, city=city, idea=idea):
         raise Http404
     initial = {"question": idea.title + "?" if idea else ""}
     form = ConversationForm(request.POST or None, initial=initial)
@@ -222,54 +211,20 @@ def statement_add_view(request, city_slug: str, conversation_id: int):
 def conversation_results(request, city_slug: str, conversation_id: int):
     city = city_for_request(request, city_slug)
     conversation = conversation_get(city=city, conversation_id=conversation_id)
-    results = conversation.results or {}
-    texts = statement_texts(conversation=conversation)
-    counts = results.get("counts", {})
-    early = [
-        {
-            "statement": texts[int(sid)],
-            "agree": row[0],
-            "disagree": row[1],
-            "pass": row[2],
-            "total": sum(row),
-        }
-        for sid, row in counts.items()
-        if int(sid) in texts and texts[int(sid)].status == StatementStatus.ACCEPTED
-    ]
-    early.sort(key=lambda item: (-item["total"], item["statement"].pk))
-    consensus = sorted(
-        (
-            (value, texts[int(sid)])
-            for sid, value in results.get("group_informed_consensus", {}).items()
-            if int(sid) in texts
-            and texts[int(sid)].status == StatementStatus.ACCEPTED
-            and not texts[int(sid)].is_meta
-        ),
-        key=lambda item: -item[0],
-    )[:5]
-    groups = [
-        {
-            **group,
-            "colour": GROUP_COLOURS.get(group["label"]),
-            "representative": [
-                {**item, "text": texts[item["statement"]].text}
-                for item in group["representative"]
-                if item["statement"] in texts
-            ],
-        }
-        for group in results.get("groups", [])
-    ]
+    if not can_view_conversation_results(user=request.user, conversation=conversation):
+        return render(
+            request,
+            "deliberation/results_not_yet.html",
+            {"city": city, "conversation": conversation},
+            status=403,
+        )
     return render(
         request,
         "deliberation/conversation_results.html",
         {
             "city": city,
             "conversation": conversation,
-            "results": results,
-            "early": early,
-            "consensus": consensus,
-            "groups": groups,
-            "map": opinion_map(results),
+            **conversation_results_summary(conversation=conversation),
         },
     )
 
@@ -278,36 +233,15 @@ def conversation_export(request, city_slug: str, conversation_id: int):
     """The conversation in Polis' openData layout (votes, comments, participants-votes, summary)."""
     city = city_for_request(request, city_slug)
     conversation = conversation_get(city=city, conversation_id=conversation_id)
-    statements = [
-        OpenDataStatement(
-            id=statement.pk,
-            author_id=statement.author_id,
-            moderated={"accepted": 1, "pending": 0, "rejected": -1}[statement.status],
-            is_meta=statement.is_meta,
-            is_seed=statement.is_seed,
-            # Only published text leaves the platform; ids and flags keep the math reproducible.
-            body=statement.text if statement.status == StatementStatus.ACCEPTED else "",
-            timestamp=int(statement.created_at.timestamp() * 1000),
-        )
-        for statement in conversation.statements.order_by("id")
-    ]
-    buffer = io.BytesIO()
-    with tempfile.TemporaryDirectory() as folder:
-        write_conversation(
-            Path(folder),
-            votes=services.conversation_vote_events(conversation),
-            statements=statements,
-            summary={
-                "topic": conversation.question,
-                "url": request.build_absolute_uri(
-                    reverse("conversation_detail", args=[city.slug, conversation.pk])
-                ),
-            },
-        )
-        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            for path in sorted(Path(folder).iterdir()):
-                archive.write(path, arcname=path.name)
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    if not can_view_conversation_results(user=request.user, conversation=conversation):
+        raise Http404
+    archive = services.conversation_export_archive(
+        conversation=conversation,
+        url=request.build_absolute_uri(
+            reverse("conversation_detail", args=[city.slug, conversation.pk])
+        ),
+    )
+    response = HttpResponse(archive, content_type="application/zip")
     response["Content-Disposition"] = (
         f'attachment; filename="quartier-{city.slug}-opinion-map-{conversation.pk}.zip"'
     )

@@ -1,8 +1,9 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 
-from . import services
-from .models import Comment, Idea, IdeaImage, Report
+from quartier.moderation.services import content_unhide
+
+from .models import Comment, Idea, IdeaImage
 
 
 class IdeaImageInline(admin.TabularInline):
@@ -29,7 +30,7 @@ class IdeaAdmin(admin.ModelAdmin):
     @admin.action(description=_("Show the selected hidden ideas again"))
     def unhide(self, request, queryset):
         for idea in queryset.filter(hidden_at__isnull=False):
-            services.idea_unhide(idea=idea, moderator=request.user)
+            content_unhide(target=idea, moderator=request.user)
         messages.success(request, _("Done."))
 
 
@@ -39,10 +40,3 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = ["idea__city"]
     search_fields = ["body"]
     raw_id_fields = ["idea", "author", "parent", "hidden_by"]
-
-
-@admin.register(Report)
-class ReportAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "city", "idea", "comment", "reason", "resolved_at"]
-    list_filter = ["city", "reason", "resolved_at"]
-    raw_id_fields = ["idea", "comment", "reporter", "resolved_by"]

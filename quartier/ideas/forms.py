@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from quartier.accounts.models import InnovatorType
 from quartier.cities.models import City
 
-from .models import InnovationKind, ReportReason, Stage
+from .models import InnovationKind, Stage
 from .selectors import SORT_ORDERS, IdeaFilters
 
 
@@ -134,23 +134,3 @@ class CommentForm(forms.Form):
         label=_("Your comment"), max_length=2_000, widget=forms.Textarea(attrs={"rows": 3})
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-
-class ReportForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("What is wrong?"), choices=ReportReason.choices, widget=forms.RadioSelect
-    )
-    details = forms.CharField(
-        label=_("Details (optional)"),
-        required=False,
-        max_length=1_000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-
-
-class HideForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Reason (shown publicly)"),
-        max_length=300,
-        help_text=_("For example: insulting language (rule 2 of the netiquette)."),
-    )

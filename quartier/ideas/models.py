@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from quartier.accounts.models import InnovatorType
 from quartier.cities.models import City, District
+from quartier.moderation.moderated import Moderated
 
 
 class InnovationKind(models.TextChoices):
@@ -26,28 +27,6 @@ class Stage(models.TextChoices):
 class Source(models.TextChoices):
     ONLINE = "online", _("Online")
     ANALOG = "analog", _("Analog (paper card)")
-
-
-class Moderated(models.Model):
-    """Hidden by a moderator, with a public reason; the row is kept so nothing is lost."""
-
-    hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
-    hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("hidden by"),
-    )
-
-    class Meta:
-        abstract = True
-
-    @property
-    def is_hidden(self) -> bool:
-        return self.hidden_at is not None
 
 
 class Idea(Moderated):
@@ -181,58 +160,3 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.idea_id}"
-
-
-class ReportReason(models.TextChoices):
-    SPAM = "spam", _("Spam or advertising")
-    ABUSE = "abuse", _("Insulting, discriminating or threatening")
-    PERSONAL_DATA = "personal_data", _("Reveals personal data")
-    ILLEGAL = "illegal", _("Illegal content")
-    OTHER = "other", _("Something else")
-
-
-class Report(models.Model):
-    """A user's report of an idea or a comment, for the moderators' queue."""
-
-    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="reports")
-    idea = models.ForeignKey(
-        Idea, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
-    )
-    comment = models.ForeignKey(
-        Comment, on_delete=models.CASCADE, null=True, blank=True, related_name="reports"
-    )
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="reports"
-    )
-    reason = models.CharField(_("reason"), max_length=20, choices=ReportReason.choices)
-    details = models.TextField(_("details"), max_length=1_000, blank=True)
-    created_at = models.DateTimeField(_("reported at"), auto_now_add=True)
-    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
-    resolved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    resolution = models.CharField(_("resolution"), max_length=300, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        verbose_name = _("report")
-        verbose_name_plural = _("reports")
-        constraints = [
-            models.CheckConstraint(
-                condition=(Q(idea__isnull=False) & Q(comment__isnull=True))
-                | (Q(idea__isnull=True) & Q(comment__isnull=False)),
-                name="report_targets_idea_or_comment",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_reason_display()} ({self.created_at:%Y-%m-%d})"
-
-    @property
-    def target_idea(self) -> Idea:
-        """The reported idea, or the idea under the reported comment."""
-        return self.idea if self.idea is not None else self.comment.idea  # type: ignore[union-attr]

@@ -10,10 +10,10 @@ from django.db import connection
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 
-from quartier.accounts.permissions import can_moderate
 from quartier.cities.models import City, District
+from quartier.participation.permissions import can_moderate
 
-from .models import Comment, Idea, Report, Support
+from .models import Comment, Idea, Support
 
 SORT_ORDERS = {
     "newest": ("-created_at", "-id"),
@@ -159,11 +159,25 @@ def idea_get(*, city: City, idea_id: int, viewer) -> Idea:
         raise Http404 from error
 
 
-def idea_comments(*, idea: Idea) -> list[Comment]:
+def _comments_visible_to(comments: QuerySet[Comment], *, viewer, city: City) -> QuerySet[Comment]:
+    # Comments waiting for pre-moderation are shown to their author and the moderators only.
+    if can_moderate(user=viewer, city=city):
+        return comments
+    mine = Q(author_id=viewer.pk) if getattr(viewer, "is_authenticated", False) else Q(pk__in=[])
+    return comments.filter(Q(awaiting_review=False) | mine)
+
+
+def idea_comments(*, idea: Idea, viewer) -> list[Comment]:
     """Top-level comments with their replies, oldest first, in two queries."""
-    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+    replies = _comments_visible_to(
+        Comment.objects.select_related("author").order_by("created_at", "id"),
+        viewer=viewer,
+        city=idea.city,
+    )
     return list(
-        Comment.objects.filter(idea=idea, parent__isnull=True)
+        _comments_visible_to(
+            Comment.objects.filter(idea=idea, parent__isnull=True), viewer=viewer, city=idea.city
+        )
         .select_related("author")
         .prefetch_related(Prefetch("replies", queryset=replies))
         .order_by("created_at", "id")
@@ -183,14 +197,3 @@ def idea_geojson_rows(*, city: City) -> QuerySet:
         .order_by("id")
         .values_list("id", "lat", "lon", "title", "kind", "district__name")
     )
-
-
-def report_queue(*, city: City, viewer, include_resolved: bool = False) -> QuerySet[Report]:
-    if not can_moderate(user=viewer):
-        return Report.objects.none()
-    reports = Report.objects.filter(city=city).select_related(
-        "idea", "comment", "comment__idea", "reporter"
-    )
-    if not include_resolved:
-        reports = reports.filter(resolved_at__isnull=True)
-    return reports.order_by("-created_at")

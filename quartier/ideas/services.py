@@ -6,29 +6,21 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import InnovatorType, User
-from quartier.accounts.permissions import can_moderate, can_participate
+from quartier.accounts.permissions import can_participate
 from quartier.cities.models import City
 from quartier.cities.services import city_touch_ideas, district_for_idea_location
 from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
+from quartier.moderation.services import premoderation_fields
+from quartier.participation.permissions import can_moderate
 
 from .errors import IdeaError
 from .images import image_process
 from .markdown import render_markdown
-from .models import (
-    Comment,
-    Idea,
-    IdeaImage,
-    InnovationKind,
-    Report,
-    ReportReason,
-    Source,
-    Support,
-)
+from .models import Comment, Idea, IdeaImage, InnovationKind, Source, Support
 
 
 def _require_participant(user: User) -> None:
@@ -36,9 +28,9 @@ def _require_participant(user: User) -> None:
         raise PermissionDenied(_("Please sign in with a verified email address to take part."))
 
 
-def _require_moderator(user: User) -> None:
-    if not can_moderate(user=user):
-        raise PermissionDenied(_("Only moderators can do this."))
+def _require_moderator(user: User, city: City) -> None:
+    if not can_moderate(user=user, city=city):
+        raise PermissionDenied(_("Only this city's moderators can do this."))
 
 
 def _clean_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
@@ -73,7 +65,7 @@ def idea_submit(
     """Submit an idea at a place on the map; its district is found from the point."""
     if source == Source.ANALOG:
         # Paper cards from neighbourhood events are typed in by staff, who vouch for them.
-        _require_moderator(author)
+        _require_moderator(author, city)
     else:
         _require_participant(author)
     if kind not in InnovationKind.values:
@@ -110,6 +102,8 @@ def idea_submit(
             source=source,
             analog_origin=analog_origin.strip()[:200] if source == Source.ANALOG else "",
             is_example=is_example,
+            # Paper cards were read by staff already; demo examples are the city's own.
+            **({} if source == Source.ANALOG or is_example else premoderation_fields(city=city)),
         )
         for position, picture in enumerate(processed):
             alt_text = image_alt_texts[position] if position < len(image_alt_texts) else ""
@@ -164,82 +158,94 @@ def comment_add(*, idea: Idea, author: User, body: str, parent: Comment | None =
             parent = parent.parent
     rate_limit_check(action="comment_add", actor_id=author.pk, limit=30, period_seconds=600)
     with transaction.atomic():
-        comment = Comment.objects.create(idea=idea, author=author, body=body, parent=parent)
+        comment = Comment.objects.create(
+            idea=idea,
+            author=author,
+            body=body,
+            parent=parent,
+            **premoderation_fields(city=idea.city),
+        )
         Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
     return comment
 
 
-def report_create(
+def idea_update(
     *,
-    reporter: User,
-    reason: str,
-    details: str = "",
-    idea: Idea | None = None,
-    comment: Comment | None = None,
-) -> Report:
-    _require_participant(reporter)
-    if (idea is None) == (comment is None):
-        raise IdeaError(_("A report is about exactly one idea or one comment."))
-    if reason not in ReportReason.values:
-        raise IdeaError(_("Please choose a reason for the report."))
-    details = _clean_text(details, field=_("Details"), max_length=1_000, required=False)
-    rate_limit_check(action="report_create", actor_id=reporter.pk, limit=20, period_seconds=3600)
-    target_idea = idea if idea is not None else comment.idea  # type: ignore[union-attr]
-    return Report.objects.create(
-        city_id=target_idea.city_id,
-        idea=idea,
-        comment=comment,
-        reporter=reporter,
-        reason=reason,
-        details=details,
-    )
+    idea: Idea,
+    title: str,
+    summary: str,
+    description: str,
+    kind: str,
+    lat: float,
+    lon: float,
+) -> Idea:
+    """Change an idea's texts, kind or place: the HTML, the district and the map layer follow.
 
-
-def _resolve_reports(*, reports, moderator: User, resolution: str) -> None:
-    reports.filter(resolved_at__isnull=True).update(
-        resolved_at=timezone.now(), resolved_by=moderator, resolution=resolution[:300]
-    )
-
-
-def idea_hide(*, idea: Idea, moderator: User, reason: str) -> Idea:
-    _require_moderator(moderator)
-    reason = _clean_text(reason, field=_("Reason"), max_length=300)
+    The permission is the caller's (the admin's system administrators today; the idea's team
+    with the lifecycle issue)."""
+    if kind not in InnovationKind.values:
+        raise IdeaError(_("Unknown kind of innovation."))
+    title = _clean_text(title, field=_("Title"), max_length=120)
+    summary = _clean_text(summary, field=_("Summary"), max_length=300)
+    description = _clean_text(description, field=_("Description"), max_length=10_000)
+    district = district_for_idea_location(city=idea.city, lat=lat, lon=lon)
     with transaction.atomic():
-        Idea.objects.filter(pk=idea.pk).update(
-            hidden_at=timezone.now(), hidden_reason=reason, hidden_by=moderator
-        )
-        _resolve_reports(reports=idea.reports.all(), moderator=moderator, resolution=reason)
+        idea.title, idea.summary, idea.description, idea.kind = title, summary, description, kind
+        idea.description_html = render_markdown(description)
+        idea.lat, idea.lon, idea.district = lat, lon, district
+        idea.save(
+            update_fields=[
+                "title", "summary", "description", "description_html", "kind",
+                "lat", "lon", "district", "updated_at",
+            ]
+        )  # fmt: skip
         city_touch_ideas(city=idea.city)
-    idea.refresh_from_db()
     return idea
 
 
-def idea_unhide(*, idea: Idea, moderator: User) -> Idea:
-    _require_moderator(moderator)
-    with transaction.atomic():
-        Idea.objects.filter(pk=idea.pk).update(hidden_at=None, hidden_reason="", hidden_by=None)
-        city_touch_ideas(city=idea.city)
-    idea.refresh_from_db()
-    return idea
+def idea_after_moderation(idea: Idea) -> None:
+    """Hiding or showing an idea changes the public layer (map, counts)."""
+    city_touch_ideas(city=idea.city)
 
 
-def comment_hide(*, comment: Comment, moderator: User, reason: str) -> Comment:
-    _require_moderator(moderator)
-    reason = _clean_text(reason, field=_("Reason"), max_length=300)
-    with transaction.atomic():
-        Comment.objects.filter(pk=comment.pk).update(
-            hidden_at=timezone.now(), hidden_reason=reason, hidden_by=moderator
-        )
-        _resolve_reports(reports=comment.reports.all(), moderator=moderator, resolution=reason)
-    comment.refresh_from_db()
-    return comment
+def personal_data_ideas(*, user: User) -> list[dict]:
+    return [
+        {
+            "id": idea.pk,
+            "city": idea.city.slug,
+            "title": idea.title,
+            "summary": idea.summary,
+            "description": idea.description,
+            "lat": idea.lat,
+            "lon": idea.lon,
+            "created_at": idea.created_at.isoformat(),
+        }
+        for idea in Idea.objects.filter(author=user).select_related("city")
+    ]
 
 
-def report_dismiss(*, report: Report, moderator: User, resolution: str) -> Report:
-    _require_moderator(moderator)
-    resolution = _clean_text(resolution, field=_("Resolution"), max_length=300)
-    _resolve_reports(
-        reports=Report.objects.filter(pk=report.pk), moderator=moderator, resolution=resolution
+def personal_data_comments(*, user: User) -> list[dict]:
+    return [
+        {
+            "id": comment.pk,
+            "idea": comment.idea_id,
+            "body": comment.body,
+            "created_at": comment.created_at.isoformat(),
+        }
+        for comment in Comment.objects.filter(author=user)
+    ]
+
+
+def personal_data_supports(*, user: User) -> list[int]:
+    return list(
+        Support.objects.filter(user=user).order_by("idea_id").values_list("idea_id", flat=True)
     )
-    report.refresh_from_db()
-    return report
+
+
+def personal_data_erase(*, user: User) -> None:
+    """Ideas and comments stay for the public record without the person (the foreign keys set
+    null); supports go with the account, so the counters must follow."""
+    for idea_id in Support.objects.filter(user=user).values_list("idea_id", flat=True):
+        Idea.objects.filter(pk=idea_id, support_count__gt=0).update(
+            support_count=F("support_count") - 1
+        )

@@ -20,10 +20,4 @@ urlpatterns = [
         views.comment_hide_view,
         name="comment_hide",
     ),
-    path("moderation/", views.moderation_queue, name="moderation_queue"),
-    path(
-        "moderation/reports/<int:report_id>/dismiss/",
-        views.report_dismiss_view,
-        name="report_dismiss",
-    ),
 ]

@@ -7,16 +7,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quartier.accounts.permissions import can_moderate, can_participate
+from quartier.accounts.permissions import can_participate
+from quartier.cities.selectors import city_for_request, city_map_config
 from quartier.core.errors import DomainError
-from quartier.core.views import city_for_request, map_config
-from quartier.deliberation.permissions import can_open_conversation
-from quartier.deliberation.selectors import conversations_on_idea
+from quartier.moderation import services as moderation
+from quartier.moderation.forms import HideForm
+from quartier.participation.permissions import can_moderate
 
 from . import services
-from .forms import AnalogIdeaForm, CommentForm, HideForm, IdeaFilterForm, IdeaForm, ReportForm
-from .models import Comment, Idea, Report, Source
-from .selectors import idea_comments, idea_get, idea_list, idea_supported_by, report_queue
+from .forms import AnalogIdeaForm, CommentForm, IdeaFilterForm, IdeaForm
+from .models import Comment, Idea, Source
+from .panels import panels_for
+from .selectors import idea_comments, idea_get, idea_list, idea_supported_by
 
 IDEAS_PER_PAGE = 20
 
@@ -45,8 +47,9 @@ def idea_list_view(request, city_slug: str):
 def idea_detail(request, city_slug: str, idea_id: int):
     city = city_for_request(request, city_slug)
     idea = idea_get(city=city, idea_id=idea_id, viewer=request.user)
-    moderator = can_moderate(user=request.user)
-    if idea.is_hidden and not moderator:
+    moderator = can_moderate(user=request.user, city=city)
+    own = request.user.is_authenticated and idea.author_id == request.user.pk
+    if idea.is_hidden and not moderator and not (idea.awaiting_review and own):
         return render(request, "ideas/idea_hidden.html", {"city": city, "idea": idea}, status=410)
     return render(
         request,
@@ -54,15 +57,14 @@ def idea_detail(request, city_slug: str, idea_id: int):
         {
             "city": city,
             "idea": idea,
-            "comments": idea_comments(idea=idea),
+            "comments": idea_comments(idea=idea, viewer=request.user),
             "comment_form": CommentForm(),
             "supported": idea_supported_by(idea=idea, user=request.user),
             "can_participate": can_participate(user=request.user),
             "can_moderate": moderator,
             "hide_form": HideForm(),
-            "map_config": map_config(city),
-            "conversations": conversations_on_idea(idea=idea),
-            "can_open_conversation": can_open_conversation(user=request.user, idea=idea),
+            "map_config": city_map_config(city),
+            "panels": panels_for(idea=idea, user=request.user),
         },
     )
 
@@ -71,7 +73,7 @@ def idea_detail(request, city_slug: str, idea_id: int):
 def idea_submit_view(request, city_slug: str):
     city = city_for_request(request, city_slug)
     analog = request.GET.get("analog") == "1" or request.POST.get("analog") == "1"
-    if analog and not can_moderate(user=request.user):
+    if analog and not can_moderate(user=request.user, city=city):
         raise Http404
     if not analog and not can_participate(user=request.user):
         messages.warning(request, _("Please confirm your email address before you submit ideas."))
@@ -100,13 +102,22 @@ def idea_submit_view(request, city_slug: str):
         except DomainError as error:
             form.add_error(_field_for(error), error.message)
         else:
-            messages.success(request, _("Thank you! Your idea is now on the map."))
+            if idea.awaiting_review:
+                messages.success(
+                    request,
+                    _(
+                        "Thank you! Your idea appears on the map as soon as a moderator has "
+                        "looked at it."
+                    ),
+                )
+            else:
+                messages.success(request, _("Thank you! Your idea is now on the map."))
             return redirect("idea_detail", city_slug=city.slug, idea_id=idea.pk)
     status = 400 if request.method == "POST" else 200
     return render(
         request,
         "ideas/idea_form.html",
-        {"city": city, "form": form, "analog": analog, "map_config": map_config(city)},
+        {"city": city, "form": form, "analog": analog, "map_config": city_map_config(city)},
         status=status,
     )
 
@@ -163,7 +174,12 @@ def comment_add_view(request, city_slug: str, idea_id: int):
         except DomainError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Your comment has been published."))
+            if comment.awaiting_review:
+                messages.success(
+                    request, _("Thank you! Your comment appears once a moderator has seen it.")
+                )
+            else:
+                messages.success(request, _("Your comment has been published."))
             return redirect(f"{idea_url(idea)}#comment-{comment.pk}")
     else:
         messages.error(request, _("Please write a comment of at most 2,000 characters."))
@@ -176,29 +192,12 @@ def idea_url(idea: Idea) -> str:
 
 @login_required
 def report_view(request, city_slug: str, idea_id: int, comment_id: int | None = None):
+    """The idea page's report links; the form and its handling are moderation's."""
     idea = _idea_for_write(request, city_slug, idea_id)
-    comment = get_object_or_404(Comment, pk=comment_id, idea=idea) if comment_id else None
-    form = ReportForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.report_create(
-                reporter=request.user,
-                reason=form.cleaned_data["reason"],
-                details=form.cleaned_data["details"],
-                idea=None if comment else idea,
-                comment=comment,
-            )
-        except DomainError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, _("Thank you. The moderators will look at your report."))
-            return redirect(idea_url(idea))
-    return render(
-        request,
-        "ideas/report_form.html",
-        {"city": idea.city, "idea": idea, "comment": comment, "form": form},
-        status=400 if request.method == "POST" else 200,
-    )
+    if comment_id:
+        comment = get_object_or_404(Comment, pk=comment_id, idea=idea)
+        return redirect("report_content", city_slug=city_slug, kind="comment", object_id=comment.pk)
+    return redirect("report_content", city_slug=city_slug, kind="idea", object_id=idea.pk)
 
 
 @require_POST
@@ -211,8 +210,8 @@ def comment_hide_view(request, city_slug: str, idea_id: int, comment_id: int):
         messages.error(request, _("Please give a reason for hiding."))
     else:
         try:
-            services.comment_hide(
-                comment=comment, moderator=request.user, reason=form.cleaned_data["reason"]
+            moderation.content_hide(
+                target=comment, moderator=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
             messages.error(request, error.message)
@@ -230,43 +229,11 @@ def idea_hide_view(request, city_slug: str, idea_id: int):
         messages.error(request, _("Please give a reason for hiding."))
     else:
         try:
-            services.idea_hide(
-                idea=idea, moderator=request.user, reason=form.cleaned_data["reason"]
+            moderation.content_hide(
+                target=idea, moderator=request.user, reason=form.cleaned_data["reason"]
             )
         except DomainError as error:
             messages.error(request, error.message)
         else:
             messages.success(request, _("The idea is hidden."))
     return redirect(idea_url(idea))
-
-
-@require_POST
-@login_required
-def report_dismiss_view(request, city_slug: str, report_id: int):
-    city = city_for_request(request, city_slug)
-    report = get_object_or_404(Report, pk=report_id, city=city)
-    resolution = request.POST.get("resolution", "").strip() or _("No violation found")
-    try:
-        services.report_dismiss(report=report, moderator=request.user, resolution=resolution)
-    except DomainError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("The report is closed."))
-    return redirect("moderation_queue", city_slug=city.slug)
-
-
-@login_required
-def moderation_queue(request, city_slug: str):
-    city = city_for_request(request, city_slug)
-    if not can_moderate(user=request.user):
-        raise Http404
-    show_resolved = request.GET.get("resolved") == "1"
-    paginator = Paginator(
-        report_queue(city=city, viewer=request.user, include_resolved=show_resolved), 25
-    )
-    page = paginator.get_page(request.GET.get("page"))
-    return render(
-        request,
-        "ideas/moderation_queue.html",
-        {"city": city, "page": page, "show_resolved": show_resolved, "hide_form": HideForm()},
-    )

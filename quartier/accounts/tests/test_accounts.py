@@ -4,19 +4,20 @@ from django.core import mail
 from django.urls import reverse
 
 from quartier.accounts.models import User
-from quartier.accounts.permissions import can_moderate, can_participate
+from quartier.accounts.permissions import can_participate
 from quartier.ideas import services
 from quartier.ideas.models import Idea
+from quartier.participation.permissions import can_moderate
 
 
-def test_permissions_by_role(resident, unverified, moderator, django_user_model):
+def test_permissions_by_role(dortmund, resident, unverified, moderator, django_user_model):
     from django.contrib.auth.models import AnonymousUser
 
     anonymous = AnonymousUser()
-    assert not can_participate(user=anonymous) and not can_moderate(user=anonymous)
+    assert not can_participate(user=anonymous) and not can_moderate(user=anonymous, city=dortmund)
     assert not can_participate(user=unverified)
-    assert can_participate(user=resident) and not can_moderate(user=resident)
-    assert can_participate(user=moderator) and can_moderate(user=moderator)
+    assert can_participate(user=resident) and not can_moderate(user=resident, city=dortmund)
+    assert can_participate(user=moderator) and can_moderate(user=moderator, city=dortmund)
     resident.is_active = False
     assert not can_participate(user=resident)
 

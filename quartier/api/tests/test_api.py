@@ -1,7 +1,7 @@
 import json
 
-from quartier.ideas import services
 from quartier.ideas.models import Idea
+from quartier.moderation.services import content_hide
 
 
 def test_districts_endpoint_returns_the_twelve_stadtbezirke(client, dortmund):
@@ -59,7 +59,7 @@ def test_geojson_of_ideas_follows_writes(client, dortmund, resident, moderator):
     first = client.get("/api/v1/cities/dortmund/ideas.geojson").json()
     assert len(first["features"]) == Idea.objects.filter(city=dortmund).count()
     idea = Idea.objects.filter(city=dortmund).earliest("id")
-    services.idea_hide(idea=idea, moderator=moderator, reason="Test")
+    content_hide(target=idea, moderator=moderator, reason="Test")
     second = client.get("/api/v1/cities/dortmund/ideas.geojson").json()
     assert idea.pk not in {feature["id"] for feature in second["features"]}
     assert len(second["features"]) == len(first["features"]) - 1

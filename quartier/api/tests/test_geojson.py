@@ -1,8 +1,8 @@
 import gzip
 import json
 
-from quartier.ideas import services
 from quartier.ideas.models import Idea
+from quartier.moderation.services import content_hide
 
 
 def test_geojson_is_gzipped_for_clients_that_accept_it(client, dortmund):
@@ -21,7 +21,7 @@ def test_gzipped_geojson_follows_writes(client, dortmund, moderator):
     headers = {"Accept-Encoding": "gzip"}
     before = json.loads(gzip.decompress(client.get(url, headers=headers).content))
     idea = Idea.objects.filter(city=dortmund).first()
-    services.idea_hide(idea=idea, moderator=moderator, reason="Test")
+    content_hide(target=idea, moderator=moderator, reason="Test")
     after = json.loads(gzip.decompress(client.get(url, headers=headers).content))
     assert len(after["features"]) == len(before["features"]) - 1
     assert idea.pk not in {feature["id"] for feature in after["features"]}

@@ -131,7 +131,7 @@ def test_hotspot_csv_with_bad_coordinate_names_the_line(dortmund):
 
 @pytest.mark.realdata
 def test_demo_copy_matches_the_shared_dortmund_data(shared_data):
-    from quartier.core.management.commands.load_demo import DEMO_DATA
+    from quartier.pages.management.commands.load_demo import DEMO_DATA
 
     for name in ["stadtbezirke-approx.geojson", "districts.csv", "hotspots.csv"]:
         assert (DEMO_DATA / name).read_bytes() == (shared_data / "dortmund" / name).read_bytes()

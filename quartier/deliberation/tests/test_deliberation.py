@@ -37,6 +37,25 @@ def conversation(dortmund, moderator) -> Conversation:
     )
 
 
+def reschedule(conversation, *, opens_at, closes_at):
+    """Move the map's phases (as the city's administration would)."""
+    from quartier.participation.models import Phase
+
+    Phase.objects.filter(process=conversation.process).delete()
+    for position, phase in enumerate(
+        services.opinion_map_phases(opens_at=opens_at, closes_at=closes_at), start=1
+    ):
+        Phase.objects.create(
+            process=conversation.process,
+            position=position,
+            name=phase.name,
+            starts_at=phase.starts_at,
+            ends_at=phase.ends_at,
+            allows=list(phase.allows),
+        )
+    conversation.refresh_from_db()
+
+
 def join(conversation, email):
     return services.participant_join(conversation=conversation, user=make_user(email))
 
@@ -74,9 +93,8 @@ def test_votes_on_closed_maps_and_unpublished_statements_are_refused(conversatio
         services.vote_cast(
             participant=participant, statement=conversation.statements.first(), choice=5
         )
-    conversation.closes_at = timezone.now() - timedelta(seconds=1)
-    conversation.opens_at = timezone.now() - timedelta(days=1)
-    conversation.save()
+    now = timezone.now()
+    reschedule(conversation, opens_at=now - timedelta(days=1), closes_at=now - timedelta(seconds=1))
     with pytest.raises(ConversationClosed):
         services.vote_cast(
             participant=participant, statement=conversation.statements.first(), choice=1
@@ -308,8 +326,7 @@ def test_export_leaves_out_unpublished_text(client, conversation):
 
 
 def test_a_map_that_opens_later_says_when(client, conversation, resident):
-    conversation.opens_at = timezone.now() + timedelta(days=2)
-    conversation.save()
+    reschedule(conversation, opens_at=timezone.now() + timedelta(days=2), closes_at=None)
     client.force_login(resident)
     client.cookies["django_language"] = "en"
     body = client.get(reverse("conversation_detail", args=["dortmund", conversation.pk])).content

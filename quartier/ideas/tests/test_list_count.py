@@ -1,10 +1,10 @@
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from quartier.ideas import services
 from quartier.ideas.models import Idea
 from quartier.ideas.selectors import IdeaFilters, idea_list
 from quartier.ideas.tests.test_services import submit
+from quartier.moderation.services import content_hide
 
 
 def count_queries(queryset) -> tuple[int, int]:
@@ -23,7 +23,7 @@ def test_list_count_is_cached_until_the_idea_layer_changes(dortmund, resident, m
     assert count_queries(idea_list(city=dortmund)) == (visible + 1, 1)
 
     idea = Idea.objects.filter(city=dortmund).first()
-    services.idea_hide(idea=idea, moderator=moderator, reason="Test")
+    content_hide(target=idea, moderator=moderator, reason="Test")
     dortmund.refresh_from_db()
     assert count_queries(idea_list(city=dortmund)) == (visible, 1)
 

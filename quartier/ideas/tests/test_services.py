@@ -9,7 +9,9 @@ from quartier.core.errors import PermissionDenied, RateLimited
 from quartier.ideas import services
 from quartier.ideas.errors import IdeaError
 from quartier.ideas.images import InvalidImage
-from quartier.ideas.models import Comment, Idea, IdeaImage, Report, Source, Support
+from quartier.ideas.models import Comment, Idea, IdeaImage, Source, Support
+from quartier.moderation.models import Report
+from quartier.moderation.services import content_hide, report_create
 
 
 def submit(city, author, **overrides):
@@ -61,7 +63,7 @@ def test_unverified_account_cannot_submit(dortmund, unverified):
         submit(dortmund, unverified)
 
 
-def test_only_staff_may_enter_analog_ideas(dortmund, resident, moderator):
+def test_only_the_citys_moderators_may_enter_analog_ideas(dortmund, resident, moderator):
     with pytest.raises(PermissionDenied):
         submit(dortmund, resident, source=Source.ANALOG, analog_origin="Helpathon")
     idea = submit(dortmund, moderator, source=Source.ANALOG, analog_origin="Helpathon Nordstadt")
@@ -166,10 +168,10 @@ def test_moderator_hides_a_reported_comment_and_resolves_the_report(
 ):
     idea = submit(dortmund, resident)
     comment = services.comment_add(idea=idea, author=neighbour, body="Beleidigung")
-    report = services.report_create(reporter=resident, reason="abuse", comment=comment)
+    report = report_create(reporter=resident, reason="abuse", target=comment)
     with pytest.raises(PermissionDenied):
-        services.comment_hide(comment=comment, moderator=resident, reason="nope")
-    services.comment_hide(comment=comment, moderator=moderator, reason="Beleidigend (Regel 2)")
+        content_hide(target=comment, moderator=resident, reason="nope")
+    content_hide(target=comment, moderator=moderator, reason="Beleidigend (Regel 2)")
     comment.refresh_from_db()
     report.refresh_from_db()
     assert comment.is_hidden and comment.hidden_reason == "Beleidigend (Regel 2)"
@@ -179,15 +181,21 @@ def test_moderator_hides_a_reported_comment_and_resolves_the_report(
 
 def test_hidden_idea_cannot_be_supported(dortmund, resident, neighbour, moderator):
     idea = submit(dortmund, resident)
-    services.idea_hide(idea=idea, moderator=moderator, reason="Werbung")
+    content_hide(target=idea, moderator=moderator, reason="Werbung")
     with pytest.raises(IdeaError):
         services.idea_support(idea=idea, user=neighbour)
 
 
-def test_report_needs_exactly_one_target(dortmund, resident):
-    with pytest.raises(IdeaError):
-        services.report_create(reporter=resident, reason="spam")
+def test_a_report_needs_a_known_reason_and_counts_once_per_person(dortmund, resident):
+    from quartier.moderation.errors import ModerationError
+
+    idea = submit(dortmund, resident)
+    with pytest.raises(ModerationError):
+        report_create(reporter=resident, reason="because", target=idea)
     assert Report.objects.count() == 0
+    first = report_create(reporter=resident, reason="spam", target=idea)
+    again = report_create(reporter=resident, reason="abuse", target=idea)
+    assert first == again and Report.objects.count() == 1
 
 
 def test_writes_are_rate_limited(dortmund, resident, neighbour):

@@ -164,7 +164,7 @@ def test_hidden_comment_shows_the_reason_not_the_text(client, dortmund, resident
     assert "Off-Topic" in body
 
 
-def test_moderation_queue_is_for_staff_only(client, dortmund, resident, moderator):
+def test_moderation_queue_is_for_the_citys_moderators_only(client, dortmund, resident, moderator):
     url = reverse("moderation_queue", args=["dortmund"])
     client.force_login(resident)
     assert client.get(url).status_code == 404
@@ -185,19 +185,19 @@ def test_language_switch(client, dortmund, language, word):
 
 
 def test_moderator_closes_a_report_without_action(client, dortmund, resident, moderator):
-    from quartier.ideas import services
+    from quartier.moderation.services import report_create
 
     idea = Idea.objects.filter(city=dortmund).earliest("id")
-    report = services.report_create(reporter=resident, reason="spam", idea=idea)
-    url = reverse("report_dismiss", args=["dortmund", report.pk])
+    report = report_create(reporter=resident, reason="spam", target=idea)
+    url = reverse("moderation_act", args=["dortmund", "idea", idea.pk, "dismiss"])
     client.force_login(resident)
-    client.post(url, {"resolution": "egal"})
+    client.post(url, {"reason": "egal"})
     report.refresh_from_db()
     assert report.resolved_at is None  # residents cannot close reports
     client.force_login(moderator)
     queue = client.get(reverse("moderation_queue", args=["dortmund"])).content.decode()
     assert idea.title in queue
-    client.post(url, {"resolution": "Kein Verstoß"})
+    client.post(url, {"reason": "Kein Verstoß"})
     report.refresh_from_db()
     assert report.resolved_by == moderator and report.resolution == "Kein Verstoß"
     queue = client.get(reverse("moderation_queue", args=["dortmund"])).content.decode()
@@ -215,7 +215,7 @@ def test_admin_lists_ideas_for_staff(client, dortmund, db):
 
     admin = User.objects.create_superuser(email="root@example.org", password="x", display_name="R")
     client.force_login(admin)
-    for url in ["/admin/ideas/idea/", "/admin/ideas/comment/", "/admin/ideas/report/"]:
+    for url in ["/admin/ideas/idea/", "/admin/ideas/comment/", "/admin/moderation/report/"]:
         assert client.get(url).status_code == 200, url
     body = client.get("/admin/ideas/idea/", {"q": "Pocket"}).content.decode()
     assert "Pocket-Park" in body

@@ -1,17 +1,18 @@
+"""The city's own pages on top of every domain: the home page, the map, the city chooser."""
+
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 
-from quartier.cities.selectors import city_get, city_list, district_list, hotspot_list
+from quartier.cities.selectors import (
+    city_for_request,
+    city_list,
+    city_map_config,
+    district_list,
+    hotspot_list,
+)
 from quartier.ideas.models import InnovationKind
 from quartier.ideas.selectors import idea_counts_by_kind, idea_list
-
-
-def city_for_request(request, city_slug: str):
-    """The city named in the URL (404 if unknown), remembered for the navigation."""
-    city = city_get(slug=city_slug)
-    request.city = city
-    return city
 
 
 def root(request):
@@ -20,7 +21,7 @@ def root(request):
         return redirect("city_home", city_slug=cities[0].slug)
     if any(city.slug == settings.DEFAULT_CITY_SLUG for city in cities):
         return redirect("city_home", city_slug=settings.DEFAULT_CITY_SLUG)
-    return render(request, "core/cities.html", {"cities": city_list()})
+    return render(request, "pages/cities.html", {"cities": city_list()})
 
 
 def health(request):
@@ -34,7 +35,7 @@ def city_home(request, city_slug: str):
     by_kind = idea_counts_by_kind(city=city)
     return render(
         request,
-        "core/city_home.html",
+        "pages/city_home.html",
         {
             "city": city,
             "latest_ideas": ideas[:6],
@@ -44,7 +45,7 @@ def city_home(request, city_slug: str):
             ],
             "district_count": district_list(city=city).count(),
             "hotspot_count": hotspot_list(city=city).count(),
-            "map_config": map_config(city),
+            "map_config": city_map_config(city),
         },
     )
 
@@ -53,26 +54,11 @@ def city_map(request, city_slug: str):
     city = city_for_request(request, city_slug)
     return render(
         request,
-        "core/city_map.html",
+        "pages/city_map.html",
         {
             "city": city,
             "districts": district_list(city=city),
             "hotspots": hotspot_list(city=city),
-            "map_config": map_config(city),
+            "map_config": city_map_config(city),
         },
     )
-
-
-def map_config(city) -> dict:
-    """What the map script needs, passed with json_script (never string-built JavaScript)."""
-    return {
-        "centre": [city.centre_lat, city.centre_lon],
-        "zoom": city.default_zoom,
-        "tileUrl": settings.MAP_TILE_URL,
-        "tileAttribution": settings.MAP_TILE_ATTRIBUTION,
-        "dataAttribution": city.data_attribution,
-        "districtsUrl": f"/api/v1/cities/{city.slug}/districts",
-        "hotspotsUrl": f"/api/v1/cities/{city.slug}/hotspots",
-        "ideasUrl": f"/api/v1/cities/{city.slug}/ideas.geojson",
-        "ideaUrlTemplate": f"/{city.slug}/ideas/0/",
-    }

@@ -15,6 +15,8 @@ from quartier.deliberation.selectors import conversations_on_idea
 from quartier.deliberation.services import conversation_open, statement_moderate
 from quartier.ideas.models import Idea, InnovationKind, Source
 from quartier.ideas.services import idea_submit
+from quartier.participation.models import CityRole
+from quartier.participation.services import role_grant_by_system
 
 DEMO_DATA = Path(__file__).resolve().parents[3] / "cities" / "demo_data" / "dortmund"
 
@@ -138,7 +140,7 @@ class Command(BaseCommand):
     def _load_examples(self, city: City) -> int:
         if Idea.objects.filter(city=city, is_example=True).exists():
             return 0
-        staff = self._example_team()
+        staff = self._example_team(city)
         for example in EXAMPLE_IDEAS:
             idea_submit(city=city, author=staff, is_example=True, **example)
         return len(EXAMPLE_IDEAS)
@@ -149,7 +151,7 @@ class Command(BaseCommand):
         ).first()
         if idea is None or conversations_on_idea(idea=idea).exists():
             return 0
-        team = self._example_team()
+        team = self._example_team(city)
         conversation = conversation_open(
             city=city,
             creator=team,
@@ -169,11 +171,14 @@ class Command(BaseCommand):
         )
         return 1
 
-    def _example_team(self) -> User:
+    def _example_team(self, city: City) -> User:
+        # The demo's own editorial account: it moderates Dortmund, nothing else, and cannot
+        # sign in (no usable password).
         staff, _created = User.objects.get_or_create(
             email="beispiele@quartier.invalid",
-            defaults={"display_name": "Quartier-Team (Beispiele)", "is_staff": True},
+            defaults={"display_name": "Quartier-Team (Beispiele)"},
         )
+        role_grant_by_system(city=city, user=staff, role=CityRole.Role.MODERATOR)
         if not staff.has_usable_password():
             staff.set_unusable_password()
             staff.save()

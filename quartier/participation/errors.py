@@ -1,0 +1,13 @@
+from quartier.core.errors import DomainError
+
+
+class ProcessError(DomainError):
+    pass
+
+
+class SettingsLocked(ProcessError):
+    code = "settings_locked"
+
+
+class RoleError(DomainError):
+    pass
