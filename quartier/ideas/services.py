@@ -15,12 +15,12 @@ from quartier.cities.services import city_touch_ideas, district_for_idea_locatio
 from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
 from quartier.moderation.services import premoderation_fields
-from quartier.participation.permissions import can_moderate
 
 from .errors import IdeaError
 from .images import image_process
 from .markdown import render_markdown
 from .models import Comment, Idea, IdeaImage, InnovationKind, Source, Support
+from .permissions import can_comment, can_enter_analog_idea, can_submit_idea, can_support
 
 
 def _require_participant(user: User) -> None:
@@ -28,8 +28,8 @@ def _require_participant(user: User) -> None:
         raise PermissionDenied(_("Please sign in with a verified email address to take part."))
 
 
-def _require_moderator(user: User, city: City) -> None:
-    if not can_moderate(user=user, city=city):
+def _require_analog_editor(user: User, city: City) -> None:
+    if not can_enter_analog_idea(user=user, city=city):
         raise PermissionDenied(_("Only this city's moderators can do this."))
 
 
@@ -65,9 +65,9 @@ def idea_submit(
     """Submit an idea at a place on the map; its district is found from the point."""
     if source == Source.ANALOG:
         # Paper cards from neighbourhood events are typed in by staff, who vouch for them.
-        _require_moderator(author, city)
-    else:
-        _require_participant(author)
+        _require_analog_editor(author, city)
+    elif not can_submit_idea(user=author, city=city):
+        raise PermissionDenied(_("Please sign in with a verified email address to take part."))
     if kind not in InnovationKind.values:
         raise IdeaError(_("Unknown kind of innovation."))
     if innovator_type not in InnovatorType.values:
@@ -123,7 +123,7 @@ def idea_submit(
 def idea_support(*, idea: Idea, user: User) -> bool:
     """Support an idea once; returns False when this person already supported it."""
     _require_participant(user)
-    if idea.is_hidden:
+    if not can_support(user=user, idea=idea):
         raise IdeaError(_("This idea is hidden and cannot be supported."))
     try:
         with transaction.atomic():
@@ -147,7 +147,7 @@ def idea_unsupport(*, idea: Idea, user: User) -> bool:
 
 def comment_add(*, idea: Idea, author: User, body: str, parent: Comment | None = None) -> Comment:
     _require_participant(author)
-    if idea.is_hidden:
+    if not can_comment(user=author, idea=idea):
         raise IdeaError(_("This idea is hidden and cannot be commented on."))
     body = _clean_text(body, field=_("Comment"), max_length=2_000)
     if parent is not None:

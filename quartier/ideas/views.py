@@ -7,17 +7,22 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quartier.accounts.permissions import can_participate
 from quartier.cities.selectors import city_for_request, city_map_config
 from quartier.core.errors import DomainError
 from quartier.moderation import services as moderation
 from quartier.moderation.forms import HideForm
-from quartier.participation.permissions import can_moderate
 
 from . import services
 from .forms import AnalogIdeaForm, CommentForm, IdeaFilterForm, IdeaForm
 from .models import Comment, Idea, Source
 from .panels import panels_for
+from .permissions import (
+    can_comment,
+    can_enter_analog_idea,
+    can_moderate_idea,
+    can_see_idea,
+    can_submit_idea,
+)
 from .selectors import idea_comments, idea_get, idea_list, idea_supported_by
 
 IDEAS_PER_PAGE = 20
@@ -47,9 +52,7 @@ def idea_list_view(request, city_slug: str):
 def idea_detail(request, city_slug: str, idea_id: int):
     city = city_for_request(request, city_slug)
     idea = idea_get(city=city, idea_id=idea_id, viewer=request.user)
-    moderator = can_moderate(user=request.user, city=city)
-    own = request.user.is_authenticated and idea.author_id == request.user.pk
-    if idea.is_hidden and not moderator and not (idea.awaiting_review and own):
+    if not can_see_idea(user=request.user, idea=idea):
         return render(request, "ideas/idea_hidden.html", {"city": city, "idea": idea}, status=410)
     return render(
         request,
@@ -60,8 +63,8 @@ def idea_detail(request, city_slug: str, idea_id: int):
             "comments": idea_comments(idea=idea, viewer=request.user),
             "comment_form": CommentForm(),
             "supported": idea_supported_by(idea=idea, user=request.user),
-            "can_participate": can_participate(user=request.user),
-            "can_moderate": moderator,
+            "can_participate": can_comment(user=request.user, idea=idea),
+            "can_moderate": can_moderate_idea(user=request.user, idea=idea),
             "hide_form": HideForm(),
             "map_config": city_map_config(city),
             "panels": panels_for(idea=idea, user=request.user),
@@ -73,9 +76,9 @@ def idea_detail(request, city_slug: str, idea_id: int):
 def idea_submit_view(request, city_slug: str):
     city = city_for_request(request, city_slug)
     analog = request.GET.get("analog") == "1" or request.POST.get("analog") == "1"
-    if analog and not can_moderate(user=request.user, city=city):
+    if analog and not can_enter_analog_idea(user=request.user, city=city):
         raise Http404
-    if not analog and not can_participate(user=request.user):
+    if not analog and not can_submit_idea(user=request.user, city=city):
         messages.warning(request, _("Please confirm your email address before you submit ideas."))
         return redirect("account_email")
     form_class = AnalogIdeaForm if analog else IdeaForm

@@ -1,0 +1,33 @@
+"""Who may do what with ideas. A city's idea channel is always open: it has no phases."""
+
+from quartier.accounts.permissions import can_participate
+from quartier.participation.permissions import can_moderate
+
+
+def can_submit_idea(*, user, city) -> bool:
+    return can_participate(user=user)
+
+
+def can_enter_analog_idea(*, user, city) -> bool:
+    """Paper cards from neighbourhood events are typed in by the city's moderators."""
+    return can_moderate(user=user, city=city)
+
+
+def can_see_idea(*, user, idea) -> bool:
+    """Hidden ideas show their reason only; an idea waiting for review is its author's."""
+    if not idea.is_hidden or can_moderate(user=user, city=idea.city_id):
+        return True
+    own = getattr(user, "is_authenticated", False) and idea.author_id == user.pk
+    return bool(idea.awaiting_review and own)
+
+
+def can_comment(*, user, idea) -> bool:
+    return can_participate(user=user) and not idea.is_hidden
+
+
+def can_support(*, user, idea) -> bool:
+    return can_participate(user=user) and not idea.is_hidden
+
+
+def can_moderate_idea(*, user, idea) -> bool:
+    return can_moderate(user=user, city=idea.city_id)
