@@ -30,7 +30,8 @@ class DeliberationConfig(AppConfig):
                     f"/{statement.conversation.city.slug}/opinion-maps/{statement.conversation_id}/"
                 ),
                 set_visibility=services.statement_set_visibility,
-                is_hidden=lambda statement: statement.status == StatementStatus.REJECTED,
+                # Waiting or moderated out: either way not public (and not reportable).
+                is_hidden=lambda statement: statement.status != StatementStatus.ACCEPTED,
                 pending=Q(status=StatementStatus.PENDING),
             )
         )
