@@ -121,7 +121,11 @@ class AuditQuerySet(models.QuerySet):
     def delete(self):
         raise AuditLogIsAppendOnly("audit entries cannot be deleted")
 
-    # bulk_update goes through update(); _raw_delete is what Collector uses for fast deletes.
+    # bulk_update would reach update() inside its own atomic block and leave the caller's
+    # transaction broken; refuse it before. _raw_delete is what Collector uses for fast deletes.
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditLogIsAppendOnly("audit entries cannot be changed")
+
     def _raw_delete(self, using):
         raise AuditLogIsAppendOnly("audit entries cannot be deleted")
 

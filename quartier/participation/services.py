@@ -1,7 +1,7 @@
 """Every write on processes, phases, city roles and the audit log."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from itertools import pairwise
 from typing import Any
@@ -57,8 +57,26 @@ def audit_record(
     )
 
 
+def _aware(moment: datetime) -> datetime:
+    # A naive time is read in the installation's time zone, as Django's forms do; comparing
+    # it with an aware one would raise a TypeError.
+    if timezone.is_aware(moment):
+        return moment
+    return timezone.make_aware(moment, timezone.get_default_timezone())
+
+
 def _validated_phases(phases: Sequence[PhaseSpec]) -> list[PhaseSpec]:
-    ordered = sorted(phases, key=lambda phase: phase.starts_at)
+    ordered = sorted(
+        (
+            replace(
+                phase,
+                starts_at=_aware(phase.starts_at),
+                ends_at=_aware(phase.ends_at) if phase.ends_at is not None else None,
+            )
+            for phase in phases
+        ),
+        key=lambda phase: phase.starts_at,
+    )
     for number, phase in enumerate(ordered, start=1):
         if not phase.name.strip():
             raise ProcessError(_("Phase %(number)d needs a name.") % {"number": number})
@@ -224,6 +242,8 @@ def role_grant_by_system(*, city, user, role: str) -> CityRole:
     how a new city gets its first administrator. Granting it again changes nothing."""
     if role not in CityRole.Role.values:
         raise RoleError(_("Unknown role."))
+    if not user.is_active:
+        raise RoleError(_("This account is deactivated."))
     city_role, created = CityRole.objects.get_or_create(city=city, user=user, role=role)
     if created:
         audit_record(
@@ -242,13 +262,19 @@ def role_revoke(*, city_role: CityRole, revoked_by) -> None:
     city = city_role.city
     if not can_manage_roles(user=revoked_by, city=city):
         raise PermissionDenied(_("Only the city's administrators can revoke roles."))
-    remaining_admins = CityRole.objects.filter(city=city, role=CityRole.Role.ADMIN).exclude(
-        pk=city_role.pk
-    )
-    if city_role.role == CityRole.Role.ADMIN and not remaining_admins.exists():
-        raise RoleError(
-            _("This is the city's last administrator; grant the role to someone else first.")
+    if city_role.role == CityRole.Role.ADMIN:
+        # The city's admin rows stay locked until the end of the transaction: two admins who
+        # revoke each other at the same moment must not both succeed. A deactivated account
+        # holds no role, so it is no remaining administrator.
+        admins = (
+            CityRole.objects.select_for_update(of=("self",))
+            .filter(city=city, role=CityRole.Role.ADMIN)
+            .values_list("pk", "user__is_active")
         )
+        if not any(active and pk != city_role.pk for pk, active in admins):
+            raise RoleError(
+                _("This is the city's last administrator; grant the role to someone else first.")
+            )
     audit_record(
         city=city,
         actor=revoked_by,
