@@ -7,3 +7,7 @@ class PointOutsideCity(DomainError):
 
 class InvalidGeoData(DomainError):
     code = "invalid_geodata"
+
+
+class DistrictInUse(DomainError):
+    code = "district_in_use"

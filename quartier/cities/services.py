@@ -6,14 +6,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
-from .errors import InvalidGeoData, PointOutsideCity
+from .errors import DistrictInUse, InvalidGeoData, PointOutsideCity
 from .geography import district_shapes
 from .models import City, District, Hotspot
 
@@ -258,3 +258,140 @@ def district_for_idea_location(*, city: City, lat: float, lon: float) -> Distric
 def city_touch_ideas(*, city: City) -> None:
     """Mark the public idea layer as changed (invalidates cached GeoJSON on every server)."""
     City.objects.filter(pk=city.pk).update(ideas_changed_at=timezone.now())
+
+
+def polygon_validated(geometry: Any, *, label: str) -> dict:
+    """A GeoJSON Polygon or MultiPolygon in WGS84 degrees, checked as the import checks it."""
+    return _validated_polygon(geometry, feature_label=label)
+
+
+def district_validate(*, district: District, name: str, geometry: Any) -> tuple[str, dict]:
+    """The cleaned name and geometry of a district change, or InvalidGeoData.
+
+    Separate from ``district_update`` so that a form can show the same refusal as a field error
+    before anything is written (the admin's district form calls it in ``clean``)."""
+    name = " ".join((name or "").replace("\x00", "").split())
+    if not name:
+        raise InvalidGeoData(_("A district needs a name."))
+    if len(name) > 120:
+        raise InvalidGeoData(_("A district name has at most 120 characters."))
+    # The (city, name) constraint is not checked by a form that cannot change the city.
+    if (
+        District.objects.filter(city_id=district.city_id, name=name)
+        .exclude(pk=district.pk)
+        .exists()
+    ):
+        raise InvalidGeoData(
+            _("%(city)s already has a district called %(name)s.")
+            % {"city": district.city.name, "name": name}
+        )
+    return name, polygon_validated(geometry, label=name)
+
+
+@transaction.atomic
+def district_update(
+    *,
+    district: District,
+    name: str,
+    geometry: Any,
+    population: int | None = None,
+    population_year: int | None = None,
+    geometry_quality: str = "",
+) -> District:
+    """Change one district; every process's point-in-district index follows.
+
+    Ideas keep the district they were filed under (as after a re-import); the slug, which
+    appears in URLs and the open-data API, never changes."""
+    name, geometry = district_validate(district=district, name=name, geometry=geometry)
+    renamed = name != District.objects.filter(pk=district.pk).values_list("name", flat=True).get()
+    district.name = name
+    district.geometry = geometry
+    district.population = _optional_int(population, field="population", feature_label=name)
+    district.population_year = _optional_int(
+        population_year, field="population_year", feature_label=name
+    )
+    district.geometry_quality = (geometry_quality or "").replace("\x00", "").strip()[:300]
+    district.save(
+        update_fields=["name", "geometry", "population", "population_year", "geometry_quality"]
+    )
+    City.objects.filter(pk=district.city_id).update(districts_version=F("districts_version") + 1)
+    if renamed:
+        # The idea layer and the idea lists carry district names.
+        city_touch_ideas(city=district.city)
+    district.city.refresh_from_db(fields=["districts_version"])
+    return district
+
+
+@transaction.atomic
+def district_delete(*, district: District) -> None:
+    """Delete a district no idea lies in (ideas protect theirs); hotspots lose it."""
+    city = district.city
+    try:
+        district.delete()
+    except ProtectedError as error:
+        raise DistrictInUse(
+            _("Ideas lie in %(district)s, so it cannot be deleted.") % {"district": district.name}
+        ) from error
+    # A stale index would still answer with the deleted district's id.
+    City.objects.filter(pk=city.pk).update(districts_version=F("districts_version") + 1)
+    city.refresh_from_db(fields=["districts_version"])
+
+
+def hotspot_coordinates_validated(
+    *, lat: float | None, lon: float | None
+) -> tuple[float | None, float | None]:
+    """Both or neither (a place without a citable coordinate is listed, never guessed)."""
+    if (lat is None) != (lon is None):
+        raise InvalidGeoData(_("Give both latitude and longitude, or neither."))
+    if (
+        lat is not None
+        and lon is not None
+        and not (LAT_RANGE[0] <= lat <= LAT_RANGE[1] and LON_RANGE[0] <= lon <= LON_RANGE[1])
+    ):
+        raise InvalidGeoData(_("These are not valid map coordinates."))
+    return lat, lon
+
+
+def hotspot_validate(*, hotspot: Hotspot, name: str, lat: float | None, lon: float | None) -> str:
+    """The cleaned name of a hotspot change, or InvalidGeoData (a form calls it in ``clean``)."""
+    name = (name or "").replace("\x00", "").strip()
+    if not name:
+        raise InvalidGeoData(_("A hotspot needs a name."))
+    if len(name) > 200:
+        raise InvalidGeoData(_("A hotspot name has at most 200 characters."))
+    if Hotspot.objects.filter(city_id=hotspot.city_id, name=name).exclude(pk=hotspot.pk).exists():
+        raise InvalidGeoData(
+            _("%(city)s already has a hotspot called %(name)s.")
+            % {"city": hotspot.city.name, "name": name}
+        )
+    hotspot_coordinates_validated(lat=lat, lon=lon)
+    return name
+
+
+@transaction.atomic
+def hotspot_save(
+    *,
+    hotspot: Hotspot,
+    name: str,
+    kind: str,
+    lat: float | None,
+    lon: float | None,
+    address: str = "",
+    description: str = "",
+    source: str = "",
+) -> Hotspot:
+    """Create (an unsaved hotspot with its city) or change a hotspot; the district follows
+    from the point, as in the import."""
+    name = hotspot_validate(hotspot=hotspot, name=name, lat=lat, lon=lon)
+    kind = slugify((kind or "other").replace("_", "-"))[:60] or "other"
+    hotspot.name, hotspot.kind, hotspot.lat, hotspot.lon = name, kind, lat, lon
+    hotspot.address = (address or "").replace("\x00", "").strip()[:300]
+    hotspot.description = (description or "").replace("\x00", "").strip()
+    hotspot.source = (source or "").replace("\x00", "").strip()
+    hotspot.district = (
+        district_at(city=hotspot.city, lat=lat, lon=lon)
+        if lat is not None and lon is not None
+        else None
+    )
+    hotspot.save()
+    return hotspot

@@ -122,6 +122,33 @@ def conversation_open(
     return conversation
 
 
+def conversation_update(
+    *,
+    conversation: Conversation,
+    description: str,
+    allow_statements: bool,
+    statement_moderation: str,
+    allow_anonymous: bool,
+) -> Conversation:
+    """Change an opinion map's description and switches (the admin's system administrators).
+
+    Only these columns are written: a background run may be writing the results and its lock
+    meanwhile. The question stays: it is what people answered, and the process's title."""
+    if statement_moderation not in StatementModeration.values:
+        raise ConversationError(_("Unknown kind of moderation."))
+    description = (description or "").replace("\x00", "").strip()
+    if len(description) > 3_000:
+        raise ConversationError(_("The description has at most 3,000 characters."))
+    conversation.description = description
+    conversation.allow_statements = allow_statements
+    conversation.statement_moderation = statement_moderation
+    conversation.allow_anonymous = allow_anonymous
+    conversation.save(
+        update_fields=["description", "allow_statements", "statement_moderation", "allow_anonymous"]
+    )
+    return conversation
+
+
 def opinion_map_phases(*, opens_at: datetime, closes_at: datetime | None) -> list[PhaseSpec]:
     """Votes and statements while it is open, results from the first vote on and after."""
     phases = [
