@@ -6,10 +6,16 @@ from .models import Conversation
 
 
 def can_open_conversation(*, user, city, idea=None) -> bool:
-    """The city's moderators open opinion maps on any question; an idea's author on the idea."""
+    """The city's moderators open opinion maps on any question; an idea's author on the idea
+    while it is public (a map on a hidden idea would publish it again)."""
     if can_moderate(user=user, city=city):
         return True
-    return idea is not None and can_participate(user=user) and idea.author_id == user.pk
+    return (
+        idea is not None
+        and not idea.is_hidden
+        and can_participate(user=user)
+        and idea.author_id == user.pk
+    )
 
 
 def can_moderate_conversation(*, user, conversation: Conversation) -> bool:
