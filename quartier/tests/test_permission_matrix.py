@@ -1,0 +1,1199 @@
+"""The permission matrix: every URL and API operation × every role × every phase.
+
+Each row names a URL (by its name) or an API operation, and says for each role (and, for an
+opinion map's URLs, for each phase of its process) what the answer is: the status, where a
+redirect goes, and for a form whether its write happened. A URL or operation without a row fails
+``test_every_url_has_a_row`` / ``test_every_api_operation_has_a_row``; a row whose URL is gone
+fails ``test_every_row_names_a_url_that_exists``.
+
+Every response is also searched for hidden content (a hidden idea, a hidden and a pending
+comment, a rejected and a pending statement, an idea waiting for pre-moderation, a report's
+details), each with its own marker, and for other people's email addresses. Only the city's
+moderators may see hidden content, and only on the pages meant for it (``staff_see_hidden``);
+a row's ``may_see`` names what a role may see there as its own (an author's waiting idea).
+
+The data is built once for the module inside a transaction that is rolled back at the end; each
+request runs in a savepoint that is rolled back after it, so one role's write never reaches the
+next role's request.
+"""
+
+import io
+import json
+import zipfile
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
+
+from quartier.accounts.models import User
+from quartier.api.api import api
+from quartier.cities.models import City
+from quartier.conftest import BORSIGPLATZ, make_user
+from quartier.deliberation.models import Conversation, Statement, Vote
+from quartier.deliberation.services import (
+    conversation_open,
+    conversation_recompute,
+    opinion_map_phases,
+    participant_join,
+    statement_moderate,
+    statement_submit,
+    vote_cast,
+)
+from quartier.ideas.models import Comment, Idea, Support
+from quartier.ideas.services import comment_add, idea_submit
+from quartier.moderation.models import Report
+from quartier.moderation.services import content_hide, premoderation_set, report_create
+from quartier.participation.models import CityRole, Phase, Process
+from quartier.participation.services import PhaseSpec, process_create, role_grant
+from quartier.participation.vocabulary import ProcessKind
+
+from .conftest import MUSTERSTADT_CENTRE, forget_district_shapes, musterstadt_create
+
+# --- Roles and phases -------------------------------------------------------------------------
+
+ANONYMOUS = "anonymous"
+UNVERIFIED = "unverified"
+RESIDENT = "resident"
+AUTHOR = "author"  # of the ideas concerned, and the opener of the opinion map concerned
+MODERATOR = "moderator"  # of Dortmund, where every row's content lives
+OTHER_MODERATOR = "other_moderator"  # of Musterstadt
+CITY_ADMIN = "city_admin"  # of Dortmund
+SYSTEM_ADMIN = "system_admin"
+ROLES = (
+    ANONYMOUS,
+    UNVERIFIED,
+    RESIDENT,
+    AUTHOR,
+    MODERATOR,
+    OTHER_MODERATOR,
+    CITY_ADMIN,
+    SYSTEM_ADMIN,
+)
+SIGNED_IN = tuple(role for role in ROLES if role != ANONYMOUS)
+VERIFIED = tuple(role for role in SIGNED_IN if role != UNVERIFIED)
+CITY_STAFF = (MODERATOR, CITY_ADMIN, SYSTEM_ADMIN)  # can_moderate in Dortmund
+CITY_ADMINS = (CITY_ADMIN, SYSTEM_ADMIN)
+
+ALWAYS = "always"
+BEFORE, OPEN, CLOSED = "before it opens", "while open", "after it closed"
+PROCESS_PHASES = (BEFORE, OPEN, CLOSED)
+
+# URLs of a process (an opinion map): their rows run in every phase.
+PROCESS_URLS = frozenset(
+    {
+        "conversation_detail",
+        "conversation_vote",
+        "conversation_statement_add",
+        "conversation_results",
+        "conversation_export",
+        "conversation_moderation",
+    }
+)
+
+# --- Hidden content and private fields ----------------------------------------------------------
+
+HIDDEN_IDEA = "ZZHIDDENIDEA"
+PENDING_IDEA = "ZZPENDINGIDEA"
+HIDDEN_COMMENT = "ZZHIDDENCOMMENT"
+PENDING_COMMENT = "ZZPENDINGCOMMENT"
+REJECTED_STATEMENT = "ZZREJECTEDSTATEMENT"
+PENDING_STATEMENT = "ZZPENDINGSTATEMENT"
+REPORT_DETAILS = "ZZREPORTDETAILS"
+MARKERS = (
+    HIDDEN_IDEA,
+    PENDING_IDEA,
+    HIDDEN_COMMENT,
+    PENDING_COMMENT,
+    REJECTED_STATEMENT,
+    PENDING_STATEMENT,
+    REPORT_DETAILS,
+)
+
+PUBLIC_REASON = "Breaks rule 2 of the netiquette"
+
+
+# --- The data, built once -----------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    dortmund: City
+    musterstadt: City
+    users: dict[str, User | None]
+    bystander: User  # writes the comments and statements; holds an evaluator role
+    idea: Idea  # the author's, public
+    hidden_idea: Idea  # the author's, hidden by a moderator
+    pending_idea: Idea  # the author's, waiting for pre-moderation
+    comment: Comment  # public, reported (the report's details are private)
+    hidden_comment: Comment
+    pending_comment: Comment
+    conversation: Conversation  # opened by the author on the idea; accounts only
+    seed: Statement
+    rejected_statement: Statement
+    pending_statement: Statement
+    hidden_idea_conversation: Conversation  # on the hidden idea
+    demo_conversation: Conversation  # the demo's: anonymous participation allowed
+    demo_seed: Statement
+    process: Process
+    bystander_role: CityRole
+    other_idea: Idea
+    other_comment: Comment
+    other_process: Process
+    other_role: CityRole
+    emails: list[str] = field(default_factory=list)
+    sessions: dict[str, str] = field(default_factory=dict)  # role -> session key, signed in
+
+
+def _idea(city: City, author: User, title: str, *, at: tuple[float, float] = BORSIGPLATZ) -> Idea:
+    return idea_submit(
+        city=city,
+        author=author,
+        title=title,
+        summary=f"Summary of {title}",
+        description=f"Description of {title}",
+        kind="social",
+        innovator_type="resident",
+        lat=at[0],
+        lon=at[1],
+    )
+
+
+def world_build() -> World:
+    call_command("load_demo", stdout=io.StringIO())
+    dortmund = City.objects.get(slug="dortmund")
+    musterstadt = musterstadt_create()
+    users: dict[str, User | None] = {
+        ANONYMOUS: None,
+        UNVERIFIED: make_user("unverified.matrix@example.org", verified=False, name="Unverified"),
+        RESIDENT: make_user("resident.matrix@example.org", name="Resident"),
+        AUTHOR: make_user("author.matrix@example.org", name="Author"),
+        MODERATOR: make_user(
+            "moderator.matrix@example.org", name="Moderator", city=dortmund, role="moderator"
+        ),
+        OTHER_MODERATOR: make_user(
+            "moderator.musterstadt@example.org", name="Other", city=musterstadt, role="moderator"
+        ),
+        CITY_ADMIN: make_user(
+            "admin.matrix@example.org", name="Admin", city=dortmund, role="admin"
+        ),
+        SYSTEM_ADMIN: make_user("root.matrix@example.org", name="Root", superuser=True),
+    }
+    author, moderator, city_admin = users[AUTHOR], users[MODERATOR], users[CITY_ADMIN]
+    assert author is not None and moderator is not None and city_admin is not None
+    bystander = make_user("bystander.matrix@example.org", name="Bystander")
+    reporter = make_user("reporter.matrix@example.org", name="Reporter")
+
+    idea = _idea(dortmund, author, "A bench under the lime tree")
+    hidden_idea = _idea(dortmund, author, f"Secret {HIDDEN_IDEA}")
+    # Opened while the idea was public; the idea is hidden afterwards.
+    hidden_idea_conversation = conversation_open(
+        city=dortmund,
+        creator=moderator,
+        idea=hidden_idea,
+        question="What do you think of this proposal?",
+        seed_statements=["It is a good idea.", "It costs too much."],
+    )
+    content_hide(target=hidden_idea, moderator=moderator, reason=PUBLIC_REASON)
+    comment = comment_add(idea=idea, author=bystander, body="Where exactly would it stand?")
+    report_create(
+        reporter=reporter, target=comment, reason="abuse", details=f"Details {REPORT_DETAILS}"
+    )
+    hidden_comment = comment_add(idea=idea, author=bystander, body=f"Rude {HIDDEN_COMMENT}")
+    content_hide(target=hidden_comment, moderator=moderator, reason=PUBLIC_REASON)
+    premoderation_set(city=dortmund, enabled=True, actor=city_admin)
+    pending_idea = _idea(dortmund, author, f"Waiting {PENDING_IDEA}")
+    pending_comment = comment_add(idea=idea, author=bystander, body=f"Waiting {PENDING_COMMENT}")
+    premoderation_set(city=dortmund, enabled=False, actor=city_admin)
+    dortmund.refresh_from_db()
+
+    conversation = conversation_open(
+        city=dortmund,
+        creator=author,
+        idea=idea,
+        question="Should the bench stand in the shade?",
+        seed_statements=["Shade matters in summer.", "Sun matters in winter.", "Both."],
+    )
+    voter = participant_join(conversation=conversation, user=bystander)
+    second_voter = participant_join(conversation=conversation, user=reporter)
+    rejected_statement = statement_submit(participant=voter, text=f"Insult {REJECTED_STATEMENT}")
+    statement_moderate(statement=rejected_statement, moderator=author, status="accepted")
+    for participant in (voter, second_voter):
+        for statement in conversation.statements.filter(status="accepted"):
+            vote_cast(participant=participant, statement=statement, choice=1)
+    content_hide(target=rejected_statement, moderator=moderator, reason=PUBLIC_REASON)
+    pending_statement = statement_submit(participant=second_voter, text=f"New {PENDING_STATEMENT}")
+    # The analysis runs on commit in production; here it runs now, so the results page and
+    # the export show counts that include the rejected statement's votes.
+    conversation_recompute(conversation_id=conversation.pk)
+    conversation.refresh_from_db()
+    assert str(rejected_statement.pk) in (conversation.results or {})["counts"]
+
+    demo_conversation = Conversation.objects.get(city=dortmund, allow_anonymous=True)
+    yesterday = timezone.now() - timedelta(days=1)
+    process = process_create(
+        city=dortmund,
+        kind=ProcessKind.CALL_FOR_IDEAS,
+        title="Call for bench ideas",
+        phases=[PhaseSpec(name="Proposals", starts_at=yesterday, allows=("propose",))],
+        creator=city_admin,
+    )
+    bystander_role = role_grant(
+        city=dortmund, user=bystander, role="evaluator", granted_by=city_admin
+    )
+
+    other_idea = _idea(musterstadt, bystander, "A fountain in Musterstadt", at=MUSTERSTADT_CENTRE)
+    other_comment = comment_add(idea=other_idea, author=bystander, body="Nice fountain.")
+    other_process = process_create(
+        city=musterstadt,
+        kind=ProcessKind.CALL_FOR_IDEAS,
+        title="Musterstadt call",
+        phases=[PhaseSpec(name="Proposals", starts_at=yesterday, allows=("propose",))],
+        creator=users[SYSTEM_ADMIN],
+    )
+    return World(
+        dortmund=dortmund,
+        musterstadt=musterstadt,
+        users=users,
+        bystander=bystander,
+        idea=idea,
+        hidden_idea=hidden_idea,
+        pending_idea=pending_idea,
+        comment=comment,
+        hidden_comment=hidden_comment,
+        pending_comment=pending_comment,
+        conversation=conversation,
+        seed=conversation.statements.filter(is_seed=True).earliest("id"),
+        rejected_statement=rejected_statement,
+        pending_statement=pending_statement,
+        hidden_idea_conversation=hidden_idea_conversation,
+        demo_conversation=demo_conversation,
+        demo_seed=demo_conversation.statements.filter(status="accepted").earliest("id"),
+        process=process,
+        bystander_role=bystander_role,
+        other_idea=other_idea,
+        other_comment=other_comment,
+        other_process=other_process,
+        other_role=CityRole.objects.get(city=musterstadt, user=users[OTHER_MODERATOR]),
+        emails=list(User.objects.values_list("email", flat=True)),
+        sessions=_sessions(users),
+    )
+
+
+def _sessions(users: dict[str, User | None]) -> dict[str, str]:
+    # Signed in once for the module; each test's clients reuse the session cookies.
+    keys = {}
+    for role, user in users.items():
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            keys[role] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+def _client(world: World, role: str) -> Client:
+    client = Client()
+    if role in world.sessions:
+        client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker) -> Iterator[World]:
+    # One build for the whole module, rolled back at its end: each test's own transaction
+    # (the db fixture) is a savepoint inside this one.
+    with django_db_blocker.unblock(), transaction.atomic():
+        built = world_build()
+        yield built
+        transaction.set_rollback(True)
+        forget_district_shapes(built.musterstadt)
+
+
+def phases_move(conversation: Conversation, phase: str) -> None:
+    """Put the map's process in ``phase`` (as its administration would move the dates)."""
+    now = timezone.now()
+    opens_at, closes_at = {
+        BEFORE: (now + timedelta(days=1), now + timedelta(days=2)),
+        OPEN: (now - timedelta(days=1), now + timedelta(days=1)),
+        CLOSED: (now - timedelta(days=2), now - timedelta(days=1)),
+    }[phase]
+    Phase.objects.filter(process=conversation.process).delete()
+    Phase.objects.bulk_create(
+        Phase(
+            process=conversation.process,
+            position=position,
+            name=spec.name,
+            starts_at=spec.starts_at,
+            ends_at=spec.ends_at,
+            allows=list(spec.allows),
+        )
+        for position, spec in enumerate(
+            opinion_map_phases(opens_at=opens_at, closes_at=closes_at), start=1
+        )
+    )
+
+
+# --- Answers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    allowed: bool
+    # A redirect's target, "{w....}" filled in from the world; a trailing "*" matches a prefix.
+    location: str | None = None
+
+
+OK = Answer(200, True)
+LOGIN = Answer(302, False, "/accounts/login/?next=*")
+NOT_FOUND = Answer(404, False)
+GONE = Answer(410, False)
+FORBIDDEN = Answer(403, False)
+INVALID = Answer(400, False)
+POST_ONLY = Answer(405, False)
+
+
+def went(location: str) -> Answer:
+    """Allowed: done, and redirected (the write must have happened)."""
+    return Answer(302, True, location)
+
+
+def sent_back(location: str) -> Answer:
+    """Denied with a message on the page it came from (the write must not have happened)."""
+    return Answer(302, False, location)
+
+
+def by_role(*pairs: tuple[str | Iterable[str], Answer]) -> dict[str, Answer]:
+    """Answers per role; later pairs override earlier ones; every role must be named."""
+    table: dict[str, Answer] = {}
+    for roles, answer in pairs:
+        for role in [roles] if isinstance(roles, str) else roles:
+            table[role] = answer
+    assert set(table) == set(ROLES), f"roles without an answer: {set(ROLES) - set(table)}"
+    return table
+
+
+def everyone(answer: Answer) -> dict[str, Answer]:
+    return by_role((ROLES, answer))
+
+
+def signed_in(answer: Answer) -> dict[str, Answer]:
+    """A login_required view: anonymous visitors go to the login page."""
+    return by_role((SIGNED_IN, answer), (ANONYMOUS, LOGIN))
+
+
+def only(roles: Iterable[str], answer: Answer, *, others: Answer = NOT_FOUND) -> dict[str, Answer]:
+    """A login_required view some roles may use; the others get ``others``."""
+    return by_role((SIGNED_IN, others), (roles, answer), (ANONYMOUS, LOGIN))
+
+
+# --- Rows ---------------------------------------------------------------------------------------
+
+State = Callable[[World, User | None], Any]
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str  # the URL name (for an API operation: its URL name in the "api" namespace)
+    method: str
+    path: str  # "{w....}" filled in from the world
+    answers: dict[str, dict[str, Answer]]  # phase -> role -> answer
+    label: str = ""
+    data: dict[str, str] = field(default_factory=dict)
+    # POST: what the write changes; allowed answers must change it, denied ones must not.
+    state: State | None = None
+    process: str | None = None  # the world's conversation whose phases move
+    operation: tuple[str, str] | None = None  # API: (method, OpenAPI path)
+    staff_see_hidden: bool = False  # a page meant for moderators: they may see hidden content
+    may_see: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> own markers
+    # Markers that must be there for a role: the search for them finds what it looks for.
+    shows: dict[str, frozenset[str]] = field(default_factory=dict)
+    emails_shown_to: tuple[str, ...] = ()
+
+    @property
+    def id(self) -> str:
+        return f"{self.name} {self.method}" + (f" ({self.label})" if self.label else "")
+
+
+def url_row(name, method, path, answers, **options) -> Row:
+    return Row(name=name, method=method, path=path, answers={ALWAYS: answers}, **options)
+
+
+def process_row(name, method, path, answers_by_phase, *, process="conversation", **options) -> Row:
+    assert set(answers_by_phase) == set(PROCESS_PHASES)
+    return Row(
+        name=name, method=method, path=path, answers=answers_by_phase, process=process, **options
+    )
+
+
+def seen_by(roles: Iterable[str], *markers: str) -> dict[str, frozenset[str]]:
+    return dict.fromkeys(roles, frozenset(markers))
+
+
+def in_every_phase(answers: dict[str, Answer]) -> dict[str, dict[str, Answer]]:
+    return dict.fromkeys(PROCESS_PHASES, answers)
+
+
+def api_row(operation_path: str, path: str, name: str, answers, label: str = "") -> Row:
+    return Row(
+        name=f"api:{name}",
+        method="GET",
+        path=path,
+        answers={ALWAYS: answers},
+        operation=("GET", operation_path),
+        label=label,
+    )
+
+
+D = "/dortmund"
+IDEA = D + "/ideas/{w.idea.pk}/"
+HIDDEN_IDEA_URL = D + "/ideas/{w.hidden_idea.pk}/"
+MAP = D + "/opinion-maps/{w.conversation.pk}/"
+DEMO_MAP = D + "/opinion-maps/{w.demo_conversation.pk}/"
+HIDDEN_IDEA_MAP = D + "/opinion-maps/{w.hidden_idea_conversation.pk}/"
+QUEUE = D + "/moderation/"
+ROLES_PAGE = D + "/roles/"
+
+IDEA_FORM = {
+    "title": "Matrix idea from the form",
+    "summary": "A summary.",
+    "description": "A description.",
+    "kind": "social",
+    "innovator_type": "resident",
+    "lat": str(BORSIGPLATZ[0]),
+    "lon": str(BORSIGPLATZ[1]),
+}
+MAP_FORM = {
+    "question": "Matrix question from the form?",
+    "seed_statements": "First statement.\nSecond statement.",
+    "statement_moderation": "before",
+}
+NEW_STATEMENT = "A statement from the matrix."
+NEW_COMMENT = "A comment from the matrix."
+
+
+def _hidden(model, pk: int) -> bool:
+    return model.objects.get(pk=pk).hidden_at is not None
+
+
+def _votes(statement_attr: str) -> State:
+    return lambda w, user: Vote.objects.filter(statement=getattr(w, statement_attr)).count()
+
+
+def _statement_added(w: World, user: User | None) -> bool:
+    return Statement.objects.filter(text=NEW_STATEMENT).exists()
+
+
+def _map_opened(w: World, user: User | None) -> bool:
+    return Conversation.objects.filter(question=MAP_FORM["question"]).exists()
+
+
+def _open_reports(model, attr: str) -> State:
+    def count(w: World, user: User | None) -> int:
+        target = getattr(w, attr)
+        return Report.objects.filter(
+            content_type__model=model._meta.model_name, object_id=target.pk, resolved_at=None
+        ).count()
+
+    return count
+
+
+def vote_answers(anonymous_allowed: bool, location: str) -> dict[str, dict[str, Answer]]:
+    """Votes and statements: taken while the map is open, from those who may join it."""
+    joiners = ROLES if anonymous_allowed else VERIFIED
+    return {
+        BEFORE: everyone(sent_back(location)),
+        OPEN: by_role((ROLES, sent_back(location)), (joiners, went(location))),
+        CLOSED: everyone(sent_back(location)),
+    }
+
+
+def moderation_act_row(label: str, kind: str, attr: str, action: str, state: State, **data):
+    return url_row(
+        "moderation_act",
+        "POST",
+        D + f"/moderation/{kind}/{{w.{attr}.pk}}/{action}/",
+        only(CITY_STAFF, went(QUEUE)),
+        label=label,
+        data=data,
+        state=state,
+    )
+
+
+def report_row(label: str, kind: str, attr: str) -> Row:
+    """The report form of content that is not public (hidden or waiting): not found."""
+    return url_row(
+        "report_content",
+        "GET",
+        D + f"/report/{kind}/{{w.{attr}.pk}}/",
+        only((), OK),
+        label=label,
+    )
+
+
+URL_ROWS: list[Row] = [
+    # Pages of the installation and the city.
+    url_row("root", "GET", "/", everyone(went("/dortmund/"))),
+    url_row("health", "GET", "/healthz", everyone(OK)),
+    url_row("city_home", "GET", D + "/", everyone(OK)),
+    url_row("city_map", "GET", D + "/map/", everyone(OK)),
+    url_row("process_list", "GET", D + "/processes/", everyone(OK)),
+    url_row("process_detail", "GET", D + "/processes/{w.process.pk}/", everyone(OK)),
+    url_row(
+        "process_detail",
+        "GET",
+        D + "/processes/{w.other_process.pk}/",
+        everyone(NOT_FOUND),
+        label="another city's process",
+    ),
+    # Ideas.
+    url_row("idea_list", "GET", D + "/ideas/", everyone(OK)),
+    url_row("idea_list", "GET", D + "/ideas/?q=ZZ", everyone(OK), label="search for hidden"),
+    url_row(
+        "idea_submit",
+        "GET",
+        D + "/ideas/new/",
+        by_role((VERIFIED, OK), (UNVERIFIED, sent_back("/accounts/email/")), (ANONYMOUS, LOGIN)),
+    ),
+    url_row(
+        "idea_submit",
+        "POST",
+        D + "/ideas/new/",
+        by_role(
+            (VERIFIED, went(D + "/ideas/*")),
+            (UNVERIFIED, sent_back("/accounts/email/")),
+            (ANONYMOUS, LOGIN),
+        ),
+        data=IDEA_FORM,
+        state=lambda w, user: Idea.objects.filter(title=IDEA_FORM["title"]).exists(),
+    ),
+    url_row("idea_submit", "GET", D + "/ideas/new/?analog=1", only(CITY_STAFF, OK), label="analog"),
+    url_row(
+        "idea_submit",
+        "POST",
+        D + "/ideas/new/",
+        only(CITY_STAFF, went(D + "/ideas/*")),
+        label="analog",
+        data={**IDEA_FORM, "analog": "1", "analog_origin": "Street festival"},
+        state=lambda w, user: Idea.objects.filter(title=IDEA_FORM["title"]).exists(),
+    ),
+    url_row(
+        "idea_detail",
+        "GET",
+        IDEA,
+        everyone(OK),
+        staff_see_hidden=True,
+        shows=seen_by(CITY_STAFF, PENDING_COMMENT),
+    ),
+    url_row(
+        "idea_detail",
+        "GET",
+        HIDDEN_IDEA_URL,
+        by_role((ROLES, GONE), (CITY_STAFF, OK)),
+        label="hidden",
+        staff_see_hidden=True,
+        shows=seen_by(CITY_STAFF, HIDDEN_IDEA),
+    ),
+    url_row(
+        "idea_detail",
+        "GET",
+        D + "/ideas/{w.pending_idea.pk}/",
+        by_role((ROLES, GONE), ((*CITY_STAFF, AUTHOR), OK)),
+        label="waiting for pre-moderation",
+        staff_see_hidden=True,
+        may_see={AUTHOR: frozenset({PENDING_IDEA})},
+        shows=seen_by((*CITY_STAFF, AUTHOR), PENDING_IDEA),
+    ),
+    url_row(
+        "idea_detail",
+        "GET",
+        D + "/ideas/{w.other_idea.pk}/",
+        everyone(NOT_FOUND),
+        label="another city's idea",
+    ),
+    url_row(
+        "idea_support",
+        "POST",
+        IDEA + "support/",
+        by_role((VERIFIED, went(IDEA)), (UNVERIFIED, sent_back(IDEA)), (ANONYMOUS, LOGIN)),
+        state=lambda w, user: Support.objects.filter(idea=w.idea).count(),
+    ),
+    url_row(
+        "idea_support",
+        "POST",
+        HIDDEN_IDEA_URL + "support/",
+        signed_in(sent_back(HIDDEN_IDEA_URL)),
+        label="hidden idea",
+        state=lambda w, user: Support.objects.filter(idea=w.hidden_idea).count(),
+    ),
+    url_row("idea_support", "GET", IDEA + "support/", everyone(POST_ONLY)),
+    url_row(
+        "comment_add",
+        "POST",
+        IDEA + "comments/",
+        by_role(
+            (VERIFIED, went(IDEA + "#comment-*")),
+            (UNVERIFIED, sent_back(IDEA + "#comments")),
+            (ANONYMOUS, LOGIN),
+        ),
+        data={"body": NEW_COMMENT},
+        state=lambda w, user: Comment.objects.filter(body=NEW_COMMENT).exists(),
+    ),
+    url_row(
+        "comment_add",
+        "POST",
+        HIDDEN_IDEA_URL + "comments/",
+        signed_in(sent_back(HIDDEN_IDEA_URL + "#comments")),
+        label="hidden idea",
+        data={"body": NEW_COMMENT},
+        state=lambda w, user: Comment.objects.filter(body=NEW_COMMENT).exists(),
+    ),
+    url_row("comment_add", "GET", IDEA + "comments/", everyone(POST_ONLY)),
+    url_row(
+        "idea_report", "GET", IDEA + "report/", signed_in(went(D + "/report/idea/{w.idea.pk}/"))
+    ),
+    url_row(
+        "comment_report",
+        "GET",
+        IDEA + "comments/{w.comment.pk}/report/",
+        signed_in(went(D + "/report/comment/{w.comment.pk}/")),
+    ),
+    url_row(
+        "idea_hide",
+        "POST",
+        IDEA + "hide/",
+        by_role((SIGNED_IN, sent_back(IDEA)), (CITY_STAFF, went(IDEA)), (ANONYMOUS, LOGIN)),
+        data={"reason": PUBLIC_REASON},
+        state=lambda w, user: _hidden(Idea, w.idea.pk),
+    ),
+    url_row("idea_hide", "GET", IDEA + "hide/", everyone(POST_ONLY)),
+    url_row(
+        "comment_hide",
+        "POST",
+        IDEA + "comments/{w.comment.pk}/hide/",
+        by_role(
+            (SIGNED_IN, sent_back(IDEA + "#comment-{w.comment.pk}")),
+            (CITY_STAFF, went(IDEA + "#comment-{w.comment.pk}")),
+            (ANONYMOUS, LOGIN),
+        ),
+        data={"reason": PUBLIC_REASON},
+        state=lambda w, user: _hidden(Comment, w.comment.pk),
+    ),
+    url_row("comment_hide", "GET", IDEA + "comments/{w.comment.pk}/hide/", everyone(POST_ONLY)),
+    # Opinion maps: opening one.
+    url_row("conversation_list", "GET", D + "/opinion-maps/", everyone(OK)),
+    url_row("conversation_new", "GET", D + "/opinion-maps/new/", only(CITY_STAFF, OK)),
+    url_row(
+        "conversation_new",
+        "POST",
+        D + "/opinion-maps/new/",
+        only(CITY_STAFF, went(D + "/opinion-maps/*")),
+        data=MAP_FORM,
+        state=_map_opened,
+    ),
+    url_row(
+        "conversation_new",
+        "GET",
+        D + "/opinion-maps/new/?idea={w.idea.pk}",
+        only((*CITY_STAFF, AUTHOR), OK),
+        label="on the author's idea",
+    ),
+    url_row(
+        "conversation_new",
+        "POST",
+        D + "/opinion-maps/new/",
+        only((*CITY_STAFF, AUTHOR), went(D + "/opinion-maps/*")),
+        label="on the author's idea",
+        data={**MAP_FORM, "idea": "{w.idea.pk}"},
+        state=_map_opened,
+    ),
+    # The author of a hidden idea must not republish it as an opinion map; moderators may.
+    url_row(
+        "conversation_new",
+        "GET",
+        D + "/opinion-maps/new/?idea={w.hidden_idea.pk}",
+        only(CITY_STAFF, OK),
+        label="on the author's hidden idea",
+        staff_see_hidden=True,
+    ),
+    url_row(
+        "conversation_new",
+        "POST",
+        D + "/opinion-maps/new/",
+        only(CITY_STAFF, went(D + "/opinion-maps/*")),
+        label="on the author's hidden idea",
+        data={**MAP_FORM, "idea": "{w.hidden_idea.pk}"},
+        state=_map_opened,
+    ),
+    # Opinion maps: taking part, in every phase of the map's process.
+    process_row("conversation_detail", "GET", MAP, in_every_phase(everyone(OK))),
+    process_row(
+        "conversation_detail",
+        "GET",
+        HIDDEN_IDEA_MAP,
+        in_every_phase(everyone(OK)),
+        process="hidden_idea_conversation",
+        label="on a hidden idea",
+    ),
+    process_row(
+        "conversation_vote",
+        "POST",
+        MAP + "vote/",
+        vote_answers(anonymous_allowed=False, location=MAP),
+        data={"statement": "{w.seed.pk}", "choice": "1"},
+        state=_votes("seed"),
+    ),
+    process_row(
+        "conversation_vote",
+        "POST",
+        DEMO_MAP + "vote/",
+        vote_answers(anonymous_allowed=True, location=DEMO_MAP),
+        process="demo_conversation",
+        label="anonymous participation allowed",
+        data={"statement": "{w.demo_seed.pk}", "choice": "-1"},
+        state=_votes("demo_seed"),
+    ),
+    process_row("conversation_vote", "GET", MAP + "vote/", in_every_phase(everyone(POST_ONLY))),
+    process_row(
+        "conversation_statement_add",
+        "POST",
+        MAP + "statements/",
+        vote_answers(anonymous_allowed=False, location=MAP),
+        data={"text": NEW_STATEMENT},
+        state=_statement_added,
+    ),
+    process_row(
+        "conversation_statement_add",
+        "POST",
+        DEMO_MAP + "statements/",
+        vote_answers(anonymous_allowed=True, location=DEMO_MAP),
+        process="demo_conversation",
+        label="anonymous participation allowed",
+        data={"text": NEW_STATEMENT},
+        state=_statement_added,
+    ),
+    process_row(
+        "conversation_statement_add",
+        "GET",
+        MAP + "statements/",
+        in_every_phase(everyone(POST_ONLY)),
+    ),
+    # Results: public from the start of voting on; before that for the map's moderators only.
+    process_row(
+        "conversation_results",
+        "GET",
+        MAP + "results/",
+        {
+            BEFORE: by_role((ROLES, FORBIDDEN), ((*CITY_STAFF, AUTHOR), OK)),
+            OPEN: everyone(OK),
+            CLOSED: everyone(OK),
+        },
+    ),
+    process_row(
+        "conversation_export",
+        "GET",
+        MAP + "export.zip",
+        {
+            BEFORE: by_role((ROLES, NOT_FOUND), ((*CITY_STAFF, AUTHOR), OK)),
+            OPEN: everyone(OK),
+            CLOSED: everyone(OK),
+        },
+    ),
+    # The map's own moderation: its opener and the city's moderators, in every phase.
+    process_row(
+        "conversation_moderation",
+        "GET",
+        MAP + "moderation/",
+        in_every_phase(only((*CITY_STAFF, AUTHOR), OK)),
+        staff_see_hidden=True,
+        may_see={AUTHOR: frozenset({REJECTED_STATEMENT, PENDING_STATEMENT})},
+        shows=seen_by((*CITY_STAFF, AUTHOR), REJECTED_STATEMENT, PENDING_STATEMENT),
+    ),
+    process_row(
+        "conversation_moderation",
+        "POST",
+        MAP + "moderation/",
+        in_every_phase(only((*CITY_STAFF, AUTHOR), went(MAP + "moderation/"))),
+        data={"statement": "{w.pending_statement.pk}", "status": "accepted"},
+        state=lambda w, user: Statement.objects.get(pk=w.pending_statement.pk).status,
+    ),
+    # The city's moderation.
+    url_row(
+        "moderation_queue",
+        "GET",
+        QUEUE,
+        only(CITY_STAFF, OK),
+        staff_see_hidden=True,
+        shows=seen_by(CITY_STAFF, REPORT_DETAILS, PENDING_IDEA, PENDING_COMMENT, PENDING_STATEMENT),
+    ),
+    url_row(
+        "moderation_premoderation",
+        "POST",
+        QUEUE + "pre-moderation/",
+        only(CITY_ADMINS, went(QUEUE)),
+        data={"enabled": "1"},
+        state=lambda w, user: City.objects.get(pk=w.dortmund.pk).premoderation,
+    ),
+    url_row("moderation_premoderation", "GET", QUEUE + "pre-moderation/", everyone(POST_ONLY)),
+    moderation_act_row(
+        "hide a comment",
+        "comment",
+        "comment",
+        "hide",
+        lambda w, user: _hidden(Comment, w.comment.pk),
+        reason=PUBLIC_REASON,
+    ),
+    moderation_act_row(
+        "show a hidden comment again",
+        "comment",
+        "hidden_comment",
+        "unhide",
+        lambda w, user: _hidden(Comment, w.hidden_comment.pk),
+    ),
+    moderation_act_row(
+        "dismiss the reports",
+        "comment",
+        "comment",
+        "dismiss",
+        _open_reports(Comment, "comment"),
+        reason="No violation",
+    ),
+    moderation_act_row(
+        "approve a waiting comment",
+        "comment",
+        "pending_comment",
+        "approve",
+        lambda w, user: Comment.objects.get(pk=w.pending_comment.pk).awaiting_review,
+    ),
+    moderation_act_row(
+        "reject a waiting idea",
+        "idea",
+        "pending_idea",
+        "reject",
+        lambda w, user: Idea.objects.get(pk=w.pending_idea.pk).awaiting_review,
+        reason=PUBLIC_REASON,
+    ),
+    moderation_act_row(
+        "moderate out a statement",
+        "statement",
+        "seed",
+        "hide",
+        lambda w, user: Statement.objects.get(pk=w.seed.pk).status,
+        reason=PUBLIC_REASON,
+    ),
+    url_row(
+        "moderation_act",
+        "POST",
+        D + "/moderation/comment/{w.comment.pk}/delete/",
+        only((), OK),
+        label="unknown action",
+        state=lambda w, user: Comment.objects.filter(pk=w.comment.pk).exists(),
+    ),
+    url_row(
+        "moderation_act",
+        "POST",
+        D + "/moderation/comment/{w.other_comment.pk}/hide/",
+        only((), OK),
+        label="another city's comment in this city's URL",
+        data={"reason": PUBLIC_REASON},
+        state=lambda w, user: _hidden(Comment, w.other_comment.pk),
+    ),
+    url_row(
+        "moderation_act", "GET", D + "/moderation/comment/{w.comment.pk}/hide/", everyone(POST_ONLY)
+    ),
+    # Reports: the form for verified accounts; hidden content cannot be reported (or seen).
+    url_row("report_content", "GET", D + "/report/idea/{w.idea.pk}/", signed_in(OK)),
+    url_row(
+        "report_content",
+        "POST",
+        D + "/report/idea/{w.idea.pk}/",
+        by_role((VERIFIED, went(IDEA)), (UNVERIFIED, INVALID), (ANONYMOUS, LOGIN)),
+        data={"reason": "spam", "details": "Advertising."},
+        state=_open_reports(Idea, "idea"),
+    ),
+    report_row("hidden idea", "idea", "hidden_idea"),
+    report_row("idea waiting for pre-moderation", "idea", "pending_idea"),
+    report_row("hidden comment", "comment", "hidden_comment"),
+    report_row("comment waiting for pre-moderation", "comment", "pending_comment"),
+    report_row("rejected statement", "statement", "rejected_statement"),
+    report_row("statement waiting for moderation", "statement", "pending_statement"),
+    # Roles and the audit log.
+    url_row("city_roles", "GET", ROLES_PAGE, only(CITY_ADMINS, OK), emails_shown_to=CITY_ADMINS),
+    url_row(
+        "city_roles",
+        "POST",
+        ROLES_PAGE,
+        only(CITY_ADMINS, went(ROLES_PAGE)),
+        data={"email": "resident.matrix@example.org", "role": "evaluator"},
+        state=lambda w, user: CityRole.objects.filter(
+            city=w.dortmund, user__email="resident.matrix@example.org", role="evaluator"
+        ).exists(),
+    ),
+    url_row(
+        "city_role_revoke",
+        "POST",
+        ROLES_PAGE + "{w.bystander_role.pk}/revoke/",
+        only(CITY_ADMINS, went(ROLES_PAGE)),
+        state=lambda w, user: CityRole.objects.filter(pk=w.bystander_role.pk).exists(),
+    ),
+    url_row(
+        "city_role_revoke",
+        "POST",
+        ROLES_PAGE + "{w.other_role.pk}/revoke/",
+        only((), OK),
+        label="another city's role in this city's URL",
+        state=lambda w, user: CityRole.objects.filter(pk=w.other_role.pk).exists(),
+    ),
+    url_row(
+        "city_role_revoke", "GET", ROLES_PAGE + "{w.bystander_role.pk}/revoke/", everyone(POST_ONLY)
+    ),
+    url_row(
+        "audit_log", "GET", D + "/moderation/log/", only(CITY_STAFF, OK), staff_see_hidden=True
+    ),
+    # The person's own account.
+    url_row("profile", "GET", "/accounts/profile/", signed_in(OK)),
+    url_row(
+        "profile",
+        "POST",
+        "/accounts/profile/",
+        signed_in(went("/accounts/profile/")),
+        data={"display_name": "Renamed by the matrix", "innovator_type": "student"},
+        state=lambda w, user: user and User.objects.get(pk=user.pk).display_name,
+    ),
+    # The author's export holds their own hidden and waiting ideas (GDPR: all they wrote).
+    url_row(
+        "profile_export",
+        "GET",
+        "/accounts/profile/export/",
+        signed_in(OK),
+        may_see={AUTHOR: frozenset({HIDDEN_IDEA, PENDING_IDEA})},
+        shows=seen_by([AUTHOR], HIDDEN_IDEA, PENDING_IDEA),
+    ),
+    url_row(
+        "profile_delete",
+        "POST",
+        "/accounts/profile/delete/",
+        signed_in(went("/")),
+        data={"confirm": "delete"},
+        state=lambda w, user: user and User.objects.filter(pk=user.pk).exists(),
+    ),
+    url_row("profile_delete", "GET", "/accounts/profile/delete/", everyone(POST_ONLY)),
+    # Third-party groups, one representative row each (see EXEMPT below).
+    url_row(
+        "admin:index",
+        "GET",
+        "/admin/",
+        by_role((ROLES, sent_back("/admin/login/?next=/admin/")), (SYSTEM_ADMIN, OK)),
+        staff_see_hidden=True,
+    ),
+    url_row(
+        "account_login",
+        "GET",
+        "/accounts/login/",
+        by_role((SIGNED_IN, went("/")), (ANONYMOUS, OK)),
+    ),
+    url_row("api:openapi-json", "GET", "/api/v1/openapi.json", everyone(OK)),
+]
+
+API = "/api/v1/cities/{city}"
+A = "/api/v1/cities/dortmund"
+API_ROWS: list[Row] = [
+    api_row(API + "/districts", A + "/districts", "districts", everyone(OK)),
+    api_row(API + "/hotspots", A + "/hotspots", "hotspots", everyone(OK)),
+    api_row(API + "/ideas", A + "/ideas", "ideas", everyone(OK)),
+    api_row(API + "/ideas", A + "/ideas?q=ZZ", "ideas", everyone(OK), label="search for hidden"),
+    api_row(API + "/ideas.geojson", A + "/ideas.geojson", "ideas_geojson", everyone(OK)),
+    api_row(API + "/ideas/{idea_id}", A + "/ideas/{w.idea.pk}", "idea", everyone(OK)),
+    api_row(
+        API + "/ideas/{idea_id}",
+        A + "/ideas/{w.hidden_idea.pk}",
+        "idea",
+        everyone(NOT_FOUND),
+        label="hidden",
+    ),
+    api_row(
+        API + "/ideas/{idea_id}",
+        A + "/ideas/{w.pending_idea.pk}",
+        "idea",
+        everyone(NOT_FOUND),
+        label="waiting for pre-moderation",
+    ),
+    api_row(
+        API + "/ideas/{idea_id}",
+        A + "/ideas/{w.other_idea.pk}",
+        "idea",
+        everyone(NOT_FOUND),
+        label="another city's idea",
+    ),
+]
+ROWS = URL_ROWS + API_ROWS
+
+# URL groups of third-party packages, exempt from one row per URL (by route prefix). Each has a
+# representative row above; none of them may route to a view of ours.
+EXEMPT = {
+    "admin/": "Django's admin, for system administrators only (config/urls.py): admin:index",
+    "accounts/": "allauth's sign-in, sign-up, email and password pages: account_login",
+    "i18n/": "Django's language switch (set_language): no data behind it",
+    "api/v1/": "django-ninja: its operations are rows by the OpenAPI schema; docs and schema",
+}
+NOT_EXEMPT = ("accounts/profile/",)  # ours, below allauth's prefix
+
+
+# --- The URL table is complete ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str
+    name: str | None
+    module: str
+
+
+def routes(resolver: URLResolver | None = None, prefix: str = "", namespace: str = ""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+            yield from routes(pattern, prefix + str(pattern.pattern), inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}{pattern.name}" if pattern.name else None
+            yield Route(prefix + str(pattern.pattern), name, pattern.callback.__module__)
+
+
+def is_exempt(route: Route) -> bool:
+    return route.route.startswith(tuple(EXEMPT)) and not route.route.startswith(NOT_EXEMPT)
+
+
+def test_every_url_has_a_row():
+    named = {row.name for row in ROWS}
+    ours = [route for route in routes() if not is_exempt(route)]
+    assert [route.route for route in ours if route.name is None] == [], "name every URL of ours"
+    missing = sorted({route.name for route in ours if route.name not in named})
+    assert missing == [], f"URLs without a row in the permission matrix: {missing}"
+    # The exempt groups are third-party code: a view of ours there needs a row too.
+    ours_in_exempt = [
+        route.route
+        for route in routes()
+        if is_exempt(route) and route.module.startswith("quartier")
+    ]
+    assert ours_in_exempt == []
+
+
+def test_every_row_names_a_url_that_exists():
+    names = {route.name for route in routes()}
+    assert sorted({row.name for row in ROWS} - names) == []
+    for row in ROWS:
+        # The path template really is the named URL (ids filled with 1).
+        path = row.path.split("?")[0]
+        for attribute in {part.split("}")[0] for part in path.split("{w.")[1:]}:
+            path = path.replace("{w." + attribute + "}", "1")
+        assert resolve(path).view_name == row.name, row.id
+
+
+def test_every_api_operation_has_a_row():
+    schema = api.get_openapi_schema()
+    methods = {"get", "post", "put", "patch", "delete"}
+    operations = {
+        (method.upper(), path)
+        for path, item in schema["paths"].items()
+        for method in item
+        if method in methods
+    }
+    covered = {row.operation for row in API_ROWS}
+    assert sorted(operations - covered) == [], "API operations without a row"
+    assert sorted(covered - operations) == [], "rows of API operations that are gone"  # type: ignore[type-var]
+
+
+def test_process_urls_run_in_every_phase_and_writes_have_an_effect():
+    for row in ROWS:
+        phases = set(row.answers)
+        if row.name in PROCESS_URLS:
+            assert phases == set(PROCESS_PHASES) and row.process, row.id
+        else:
+            assert phases == {ALWAYS} and row.process is None, row.id
+        if row.method == "POST":
+            assert row.state is not None, f"{row.id}: a POST row must check its effect"
+        for answers in row.answers.values():
+            assert set(answers) == set(ROLES), row.id
+
+
+# --- The matrix -------------------------------------------------------------------------------
+
+
+def _filled(template: str, world: World) -> str:
+    return template.format(w=world)
+
+
+def _body_text(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    if response.get("Content-Type", "").startswith("application/zip"):
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return "\n".join(archive.read(name).decode() for name in archive.namelist())
+    text = content.decode("utf-8", errors="replace")
+    if response.get("Content-Type", "").startswith("application/json"):
+        json.loads(text)  # an API answer is JSON, and its text is what we search
+    return text
+
+
+def _leaks(row: Row, role: str, user: User | None, text: str, world: World) -> list[str]:
+    found = []
+    if not (row.staff_see_hidden and role in CITY_STAFF):
+        own = row.may_see.get(role, frozenset())
+        found += [
+            f"hidden content {marker}" for marker in MARKERS if marker not in own and marker in text
+        ]
+    if role not in row.emails_shown_to:
+        mine = user.email if user else None
+        found += [f"email {email}" for email in world.emails if email != mine and email in text]
+    return found
+
+
+def _location_matches(expected: str, actual: str) -> bool:
+    if expected.endswith("*"):
+        return actual.startswith(expected[:-1])
+    return actual == expected
+
+
+def _ask(row: Row, role: str, answer: Answer, world: World, client: Client) -> list[str]:
+    user = world.users[role]
+    path = _filled(row.path, world)
+    data = {key: _filled(value, world) for key, value in row.data.items()}
+    problems = []
+    with transaction.atomic():
+        before = row.state(world, user) if row.state else None
+        response = client.post(path, data) if row.method == "POST" else client.get(path)
+        after = row.state(world, user) if row.state else None
+        text = _body_text(response)
+        transaction.set_rollback(True)
+    if response.status_code != answer.status:
+        problems.append(f"status {response.status_code}, expected {answer.status}")
+    if answer.location is not None:
+        location = response.get("Location", "")
+        if not _location_matches(_filled(answer.location, world), location):
+            problems.append(f"redirected to {location!r}, expected {answer.location!r}")
+    if row.state is not None and (before != after) != answer.allowed:
+        happened = "did not happen" if answer.allowed else "happened"
+        problems.append(f"the write {happened} ({before!r} -> {after!r})")
+    problems += _leaks(row, role, user, text, world)
+    problems += [f"{marker} is missing" for marker in row.shows.get(role, ()) if marker not in text]
+    return problems
+
+
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row.id)
+def test_permission_matrix(row: Row, world: World, db):
+    clients = {role: _client(world, role) for role in ROLES}
+    failures = []
+    for phase, answers in row.answers.items():
+        if row.process is not None:
+            phases_move(getattr(world, row.process), phase)
+        for role in ROLES:
+            for problem in _ask(row, role, answers[role], world, clients[role]):
+                failures.append(f"{role}, {phase}: {problem}")
+    assert failures == [], f"{row.id} {row.path}\n" + "\n".join(failures)
