@@ -373,7 +373,9 @@ def _analyse(conversation: Conversation) -> tuple[dict, dict, int]:
         ClusteringState.from_json(conversation.engine_state) if conversation.engine_state else None
     )
     if not events:
-        return analysis_to_results(None, events), conversation.engine_state or {}, 0
+        # No votes left (the last voter's account was erased, say): nothing derived from
+        # earlier votes (axes, clusters, their members) may stay behind as warm-start state.
+        return analysis_to_results(None, events), {}, 0
     analysis = analyze(
         VoteMatrix.from_events(events), moderated_out=moderated_out, meta=meta, state=state
     )

@@ -216,11 +216,21 @@ def personal_data_ideas(*, user: User) -> list[dict]:
             "title": idea.title,
             "summary": idea.summary,
             "description": idea.description,
+            "kind": idea.kind,
+            "submitted_as": idea.innovator_type,
             "lat": idea.lat,
             "lon": idea.lon,
             "created_at": idea.created_at.isoformat(),
+            # The person's uploads are theirs too (stored without their metadata).
+            "images": [
+                {"url": image.image.url, "description": image.alt_text}
+                for image in idea.images.all()
+            ],
         }
-        for idea in Idea.objects.filter(author=user).select_related("city")
+        for idea in Idea.objects.filter(author=user)
+        .select_related("city")
+        .prefetch_related("images")
+        .order_by("id")
     ]
 
 
