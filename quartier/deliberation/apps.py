@@ -7,7 +7,7 @@ class DeliberationConfig(AppConfig):
     verbose_name = _("Opinion maps")
 
     def ready(self) -> None:
-        from django.db.models import Q
+        from django.db.models import Prefetch, Q
 
         from quartier.core import personal_data
         from quartier.ideas import panels
@@ -47,12 +47,19 @@ class DeliberationConfig(AppConfig):
         )
 
         def conversation_url(*, process):
-            conversation = Conversation.objects.filter(process=process).only("pk").first()
+            # Prefetched with the processes by the process selectors (prefetch= below).
+            conversation = getattr(process, "conversation", None)
             if conversation is None:
                 return None
             return f"/{process.city.slug}/opinion-maps/{conversation.pk}/"
 
-        links.register(ProcessKind.OPINION_MAP, conversation_url)
+        links.register(
+            ProcessKind.OPINION_MAP,
+            conversation_url,
+            prefetch=lambda: Prefetch(
+                "conversation", queryset=Conversation.objects.only("pk", "process_id")
+            ),
+        )
         personal_data.register(
             "opinion_maps",
             export=services.personal_data_participations,

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from quartier.accounts.models import User
 
+from . import links
 from .models import AuditEntry, CityRole, Phase, Process
 from .permissions import can_manage_roles, can_view_audit_log
 
@@ -14,7 +15,10 @@ from .permissions import can_manage_roles, can_view_audit_log
 def process_list(*, city) -> QuerySet[Process]:
     return (
         Process.objects.filter(city=city)
-        .prefetch_related(Prefetch("phases", queryset=Phase.objects.order_by("position")))
+        .select_related("city")
+        .prefetch_related(
+            Prefetch("phases", queryset=Phase.objects.order_by("position")), *links.prefetches()
+        )
         .order_by("-created_at", "-id")
     )
 

@@ -459,3 +459,31 @@ def test_the_process_list_says_when_there_are_none(client, bochum):
     response = client.get("/bochum/processes/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert "No processes yet." in response.content.decode()
+
+
+def _queries_for(client, url) -> int:
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_process_list_costs_no_query_per_process(client, dortmund, moderator, city_admin):
+    def open_map(n):
+        return deliberation.conversation_open(
+            city=dortmund, creator=moderator, question=f"Frage {n}?", seed_statements=["a"]
+        )
+
+    conversation = open_map(0)
+    create(dortmund, city_admin)
+    few = _queries_for(client, "/dortmund/processes/")
+    for n in range(1, 8):
+        open_map(n)
+        create(dortmund, city_admin)
+    assert _queries_for(client, "/dortmund/processes/") == few
+    # Each opinion map links to the page where one takes part.
+    text = client.get("/dortmund/processes/").content.decode()
+    assert f'href="/dortmund/opinion-maps/{conversation.pk}/"' in text
+    detail = client.get(f"/dortmund/processes/{conversation.process_id}/").content.decode()
+    assert f'href="/dortmund/opinion-maps/{conversation.pk}/"' in detail
