@@ -264,6 +264,7 @@ def test_roles_form_errors_pass_axe(page, spine_content):
     sign_in(page, "stadt@example.org")
     page.goto(page.base_url + "/dortmund/roles/")
     page.fill("#id_email", "niemand@example.org")
+    page.select_option("#id_role", "moderator")
     page.locator("main form:has(#id_email) button[type=submit]").click()
     page.wait_for_load_state()
     assert page.locator("main .errorlist").count() >= 1

@@ -9,4 +9,7 @@ class RoleGrantForm(forms.Form):
         label=_("Email address of the account"),
         help_text=_("The person needs an account on this platform already."),
     )
-    role = forms.ChoiceField(label=_("Role"), choices=CityRole.Role.choices)
+    # No preselected role: granting "City administrator" by accident must not be one click away.
+    role = forms.ChoiceField(
+        label=_("Role"), choices=[("", _("Choose a role")), *CityRole.Role.choices]
+    )
