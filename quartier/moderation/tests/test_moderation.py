@@ -207,7 +207,9 @@ def test_two_people_reporting_make_one_queue_item(
     response = client.get("/dortmund/moderation/", **EN)
     assert response.status_code == 200
     text = response.content.decode()
-    assert text.count('<li class="card">') == 2  # one per piece of content
+    # One item per piece of content, each with one link to it.
+    assert text.count(f'href="/dortmund/ideas/{idea.pk}/"') == 1
+    assert text.count(f'href="/dortmund/ideas/{comment.idea_id}/#comment-{comment.pk}"') == 1
     assert "3 reports" in text and "1 report" in text
     # The most reported first, with the reasons and the reporters' details.
     assert text.index(idea.title) < text.index(comment.body)
@@ -571,3 +573,31 @@ def test_without_premoderation_new_content_is_published(dortmund, resident, idea
     comment = ideas.comment_add(idea=idea, author=resident, body="Gleich sichtbar")
     assert new.hidden_at is None and not new.awaiting_review
     assert comment.hidden_at is None and not comment.awaiting_review
+
+
+def test_the_queue_costs_no_query_per_item(client, dortmund, premoderated, moderator, statement):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    people = [make_user(f"person{n}@example.org") for n in range(8)]
+    targets = list(Idea.objects.filter(city=dortmund, hidden_at__isnull=True))
+
+    def add(batch):
+        for n, person in batch:
+            services.report_create(reporter=person, target=targets[n % len(targets)], reason="spam")
+            services.report_create(reporter=person, target=statement, reason="abuse")
+            ideas.comment_add(idea=targets[0], author=person, body=f"Wartet {n}")
+            waiting = ideas.comment_add(idea=targets[1], author=person, body=f"Gemeldet {n}")
+            services.content_approve(target=waiting, moderator=moderator)
+            services.report_create(reporter=people[n - 1], target=waiting, reason="spam")
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/dortmund/moderation/").status_code == 200
+        return len(captured)
+
+    client.force_login(moderator)
+    add(list(enumerate(people))[:2])
+    few = queries()
+    add(list(enumerate(people))[2:])
+    assert queries() == few
