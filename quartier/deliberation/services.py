@@ -24,7 +24,8 @@ from quartier.accounts.permissions import can_participate
 from quartier.cities.models import City
 from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
-from quartier.participation.permissions import process_allows
+from quartier.moderation.services import reports_resolve
+from quartier.participation.permissions import can_moderate, process_allows
 from quartier.participation.services import (
     PhaseSpec,
     audit_record,
@@ -264,31 +265,51 @@ def statement_submit(*, participant: Participant, text: str) -> Statement:
     )
 
 
+def _statement_audit_action(previous: str, status: str) -> str:
+    if previous == StatementStatus.PENDING:
+        return AuditAction.APPROVE if status == StatementStatus.ACCEPTED else AuditAction.REJECT
+    return AuditAction.UNHIDE if status == StatementStatus.ACCEPTED else AuditAction.HIDE
+
+
 def statement_moderate(
     *, statement: Statement, moderator: User, status: str, is_meta: bool | None = None
 ) -> Statement:
-    if not can_moderate_conversation(user=moderator, conversation=statement.conversation):
+    """The map's own moderation (its opener or the city's moderators): publish, moderate out,
+    mark as meta. Only the city's moderators publish again what was moderated out, so an
+    opener cannot undo the city's decision."""
+    conversation = statement.conversation
+    if not can_moderate_conversation(user=moderator, conversation=conversation):
         raise PermissionDenied(_("Only the moderators of this opinion map can do this."))
     if status not in StatementStatus.values:
         raise ConversationError(_("Unknown moderation status."))
     previous = statement.status
+    if (
+        previous == StatementStatus.REJECTED
+        and status != StatementStatus.REJECTED
+        and not can_moderate(user=moderator, city=conversation.city_id)
+    ):
+        raise PermissionDenied(
+            _("Only the city's moderators can publish a statement that was moderated out.")
+        )
     statement.status = status
     if is_meta is not None:
         statement.is_meta = is_meta
     with transaction.atomic():
         statement.save(update_fields=["status", "is_meta"])
         if previous != status:
+            if status == StatementStatus.REJECTED:
+                reports_resolve(
+                    target=statement, moderator=moderator, resolution=_("Moderated out")
+                )
             audit_record(
-                city=statement.conversation.city,
+                city=conversation.city,
                 actor=moderator,
-                action=AuditAction.UNHIDE
-                if status == StatementStatus.ACCEPTED
-                else AuditAction.HIDE,
+                action=_statement_audit_action(previous, status),
                 target=statement,
                 detail={"status": status, "was": previous},
             )
         # Moderated-out and meta statements are zeroed in the math: the map must follow.
-        conversation_request_recompute(conversation=statement.conversation)
+        conversation_request_recompute(conversation=conversation)
     return statement
 
 

@@ -32,6 +32,11 @@ class IdeasConfig(AppConfig):
                 url=lambda comment: (
                     f"/{comment.idea.city.slug}/ideas/{comment.idea_id}/#comment-{comment.pk}"
                 ),
+                after_change=services.comment_after_moderation,
+                # A comment under a hidden idea is as hidden as the idea.
+                is_hidden=lambda comment: (
+                    comment.hidden_at is not None or comment.idea.hidden_at is not None
+                ),
             )
         )
         personal_data.register(

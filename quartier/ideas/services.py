@@ -158,14 +158,14 @@ def comment_add(*, idea: Idea, author: User, body: str, parent: Comment | None =
             parent = parent.parent
     rate_limit_check(action="comment_add", actor_id=author.pk, limit=30, period_seconds=600)
     with transaction.atomic():
+        held_back = premoderation_fields(city=idea.city)
         comment = Comment.objects.create(
-            idea=idea,
-            author=author,
-            body=body,
-            parent=parent,
-            **premoderation_fields(city=idea.city),
+            idea=idea, author=author, body=body, parent=parent, **held_back
         )
-        Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+        # The count is of what the thread shows: a comment waiting for review counts once a
+        # moderator has decided (see comment_after_moderation).
+        if not held_back:
+            Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
     return comment
 
 
@@ -201,6 +201,13 @@ def idea_update(
         )  # fmt: skip
         city_touch_ideas(city=idea.city)
     return idea
+
+
+def comment_after_moderation(comment: Comment) -> None:
+    """A decision on a comment that waited for review puts it in the thread (published, or as a
+    'hidden' note): now it counts."""
+    if comment.awaiting_review:
+        Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") + 1)
 
 
 def idea_after_moderation(idea: Idea) -> None:

@@ -20,7 +20,8 @@ class ContentKind:
     city_lookup: str  # the path from the model to its city id, e.g. "idea__city"
     excerpt: Callable[[Any], str]
     url: Callable[[Any], str]
-    # Runs after a visibility change, in the same transaction (cache bumps, recomputes).
+    # Runs after a visibility change, in the same transaction (cache bumps, recomputes, counts);
+    # it receives the instance as it was before the change (e.g. still ``awaiting_review``).
     after_change: Callable[[Any], None] = lambda obj: None
     # For models without the Moderated fields: (obj, visible, moderator, reason) -> None,
     # and the filter that selects items waiting for pre-moderation.

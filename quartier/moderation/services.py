@@ -65,6 +65,12 @@ def _resolve_reports(obj: Any, *, moderator, resolution: str) -> int:
     )
 
 
+def reports_resolve(*, target: Any, moderator, resolution: str) -> int:
+    """Resolve the open reports on content a domain's own moderation has just decided on
+    (an opinion map's opener moderating out a statement); the caller checked the permission."""
+    return _resolve_reports(target, moderator=moderator, resolution=resolution)
+
+
 def premoderation_fields(*, city: City) -> dict[str, Any]:
     """What a new Moderated row starts with: hidden and waiting when the city pre-moderates."""
     if not city.premoderation:
@@ -142,9 +148,12 @@ def content_hide(*, target: Any, moderator, reason: str) -> Any:
 
 @transaction.atomic
 def content_unhide(*, target: Any, moderator, reason: str = "") -> Any:
+    """Show hidden content again; content still waiting for review is approved instead."""
     kind = _kind(target)
     city = _city_of(target)
     _require_moderator(moderator, city)
+    if type(target).objects.filter(kind.awaiting(), pk=target.pk).exists():
+        return content_approve(target=target, moderator=moderator)
     reason = clean_text(reason, field=_("Reason"), max_length=300, required=False)
     _set_visibility(kind, target, visible=True, moderator=moderator, reason="")
     audit_record(
