@@ -5,6 +5,8 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 
+from quartier.core.admin_guards import NoAddInAdmin, NoDeleteInAdmin
+
 from .errors import InvalidGeoData
 from .models import City, District, Hotspot
 from .services import (
@@ -39,7 +41,7 @@ class CityAdminForm(forms.ModelForm):
 
 
 @admin.register(City)
-class CityAdmin(admin.ModelAdmin):
+class CityAdmin(NoDeleteInAdmin, admin.ModelAdmin):
     """A city's other fields are plain settings, saved as they are. Pre-moderation is switched
     on the city's moderation page (it writes the audit log); the versions are kept by the
     services; a city is never deleted here (its ideas, processes and audit log hang on it)."""
@@ -56,9 +58,6 @@ class CityAdmin(admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         return {} if obj is not None else super().get_prepopulated_fields(request, obj)
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def save_model(self, request, obj, form, change) -> None:
         # Through the service, which writes only these settings: a plain save would write back
@@ -87,7 +86,7 @@ class DistrictAdminForm(forms.ModelForm):
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(NoAddInAdmin, admin.ModelAdmin):
     """Districts come from the import (``import_districts``); here one is corrected or, when no
     idea lies in it, deleted. Both bump ``City.districts_version`` through the services."""
 
@@ -99,9 +98,6 @@ class DistrictAdmin(admin.ModelAdmin):
         "city", "name", "slug", "population", "population_year", "geometry", "geometry_quality",
     ]  # fmt: skip
     readonly_fields = ["city", "slug"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
 
     def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data

@@ -5,13 +5,15 @@ writes the audit log and recomputes the map; results are the engine's. Neither i
 
 from django.contrib import admin
 
+from quartier.core.admin_guards import NoAddInAdmin, NoDeleteInAdmin, ViewOnlyInAdmin
+
 from .models import Conversation, Statement
 from .services import conversation_update
 
 STATEMENT_FIELDS = ("text", "status", "is_seed", "is_meta", "created_at")
 
 
-class StatementInline(admin.TabularInline):
+class StatementInline(ViewOnlyInAdmin, admin.TabularInline):
     """Read-only: a status or meta flag set here would bypass the recompute and the audit log,
     and a changed text would change what people already voted on."""
 
@@ -19,18 +21,9 @@ class StatementInline(admin.TabularInline):
     fields = readonly_fields = STATEMENT_FIELDS
     extra = 0
 
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
-
 
 @admin.register(Conversation)
-class ConversationAdmin(admin.ModelAdmin):
+class ConversationAdmin(NoAddInAdmin, NoDeleteInAdmin, admin.ModelAdmin):
     """Opened with ``conversation_open`` (which creates its process); never deleted here, since
     its votes, statements and the process would go or be orphaned. The question is the one
     people answered and the process's title, so it is shown, not edited."""
@@ -48,12 +41,6 @@ class ConversationAdmin(admin.ModelAdmin):
         "computed_at", "computed_votes", "compute_error", "recompute_pending", "computing_since",
     ]  # fmt: skip
     inlines = [StatementInline]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from quartier.cities.errors import PointOutsideCity
 from quartier.cities.services import district_for_idea_location
+from quartier.core.admin_guards import NoAddInAdmin, NoDeleteInAdmin, ViewOnlyInAdmin
 from quartier.moderation.services import content_approve, content_unhide
 
 from .models import Comment, Idea, IdeaImage
@@ -21,7 +22,7 @@ from .services import idea_update
 MODERATION_FIELDS = ["hidden_at", "hidden_reason", "hidden_by", "awaiting_review"]
 
 
-class IdeaImageInline(admin.TabularInline):
+class IdeaImageInline(NoAddInAdmin, NoDeleteInAdmin, admin.TabularInline):
     """Only the description of an image changes here. No uploads: they go through the checks
     of ``images.py`` (type, size, EXIF stripped) on the site. No deletion either: Django would
     drop the row but keep serving the file at its public URL, so a picture that must go (a
@@ -31,12 +32,6 @@ class IdeaImageInline(admin.TabularInline):
     fields = ["thumbnail", "alt_text", "width", "height", "position"]
     readonly_fields = ["thumbnail", "width", "height", "position"]
     extra = 0
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 class IdeaAdminForm(forms.ModelForm):
@@ -57,7 +52,7 @@ class IdeaAdminForm(forms.ModelForm):
 
 
 @admin.register(Idea)
-class IdeaAdmin(admin.ModelAdmin):
+class IdeaAdmin(NoAddInAdmin, NoDeleteInAdmin, admin.ModelAdmin):
     form = IdeaAdminForm
     list_display = [
         "title", "city", "district", "kind", "stage", "source", "is_example",
@@ -81,13 +76,6 @@ class IdeaAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [IdeaImageInline]
     actions = ["unhide"]
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        # Hidden, never deleted; this also removes the bulk "delete selected" action.
-        return False
 
     def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data
@@ -125,7 +113,7 @@ COMMENT_FIELDS = ("idea", "parent", "author", "body", "created_at", *MODERATION_
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin):
+class CommentAdmin(ViewOnlyInAdmin, admin.ModelAdmin):
     """Comments are read here, not written. No adding (comments are written on the idea's page,
     where ``comment_count`` follows), no deleting (nothing is deleted; hide instead), and the
     body is read-only too: it is a person's words in a public discussion, and an edit here would
@@ -136,12 +124,3 @@ class CommentAdmin(admin.ModelAdmin):
     list_filter = ["idea__city"]
     search_fields = ["body"]
     fields = readonly_fields = COMMENT_FIELDS
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False

@@ -6,36 +6,22 @@ is append-only (the model, its queryset and database triggers refuse changes).""
 
 from django.contrib import admin
 
+from quartier.core.admin_guards import ViewOnlyInAdmin
+
 from .models import AuditEntry, CityRole, Phase, Process
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
+class ReadOnlyAdmin(ViewOnlyInAdmin, admin.ModelAdmin):
+    pass
 
 
 PHASE_FIELDS = ("position", "name", "starts_at", "ends_at", "allows")
 
 
-class PhaseInline(admin.TabularInline):
+class PhaseInline(ViewOnlyInAdmin, admin.TabularInline):
     model = Phase
     fields = readonly_fields = PHASE_FIELDS
     extra = 0
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 @admin.register(Process)
