@@ -1,0 +1,59 @@
+"""The pages on top: the health probe, the way in from '/', the home page, list sorting."""
+
+import pytest
+from django.urls import reverse
+
+from quartier.cities.models import City
+from quartier.ideas.models import Idea
+
+
+def test_health_answers_without_the_database(client):
+    # No database fixture: pytest-django refuses any query, so touching the database fails this.
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.content == b"ok"
+
+
+def test_root_leads_to_the_only_city(client, dortmund):
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/dortmund/"
+
+
+def test_root_leads_to_the_default_city_among_several(client, dortmund, settings):
+    City.objects.create(slug="bochum", name="Bochum", centre_lat=51.48, centre_lon=7.22)
+    assert client.get("/")["Location"] == "/dortmund/"
+    settings.DEFAULT_CITY_SLUG = "nowhere"
+    body = client.get("/").content.decode()
+    assert 'href="/bochum/"' in body and 'href="/dortmund/"' in body
+
+
+def test_root_without_any_city_shows_the_empty_chooser(client, db):
+    response = client.get("/")
+    assert response.status_code == 200
+
+
+def _titles_in_order(client, **query) -> list[str]:
+    body = client.get(reverse("idea_list", args=["dortmund"]), query).content.decode()
+    ideas = Idea.objects.filter(city__slug="dortmund")
+    positions = {idea.title: body.find(idea.title) for idea in ideas if idea.title in body}
+    return sorted(positions, key=positions.__getitem__)
+
+
+@pytest.mark.parametrize(
+    ("sort", "field"), [("supported", "support_count"), ("discussed", "comment_count")]
+)
+def test_sorting_by_supports_and_comments_orders_by_the_counts(client, dortmund, sort, field):
+    # Counts unlike the order of creation, so that "newest" would give another order.
+    ideas = list(Idea.objects.filter(city=dortmund).order_by("id"))
+    for count, idea in zip([3, 9, 1, 7, 5], ideas, strict=True):
+        Idea.objects.filter(pk=idea.pk).update(**{field: count})
+    expected = [
+        idea.title for idea in sorted(ideas, key=lambda idea: -[3, 9, 1, 7, 5][ideas.index(idea)])
+    ]
+    assert _titles_in_order(client, sort=sort) == expected
+    assert _titles_in_order(client, sort="newest") == [idea.title for idea in reversed(ideas)]
+
+
+def test_stage_filter_accepts_known_stages_and_refuses_others(client, dortmund):
+    assert client.get(reverse("idea_list", args=["dortmund"]), {"stage": "idea"}).status_code == 200
+    response = client.get(reverse("idea_list", args=["dortmund"]), {"stage": "rocket"})
+    assert response.status_code == 400
