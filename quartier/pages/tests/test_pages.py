@@ -57,3 +57,26 @@ def test_stage_filter_accepts_known_stages_and_refuses_others(client, dortmund):
     assert client.get(reverse("idea_list", args=["dortmund"]), {"stage": "idea"}).status_code == 200
     response = client.get(reverse("idea_list", args=["dortmund"]), {"stage": "rocket"})
     assert response.status_code == 400
+
+
+def test_idea_submissions_and_reports_are_rate_limited(dortmund, resident, neighbour):
+    from quartier.core.errors import RateLimited
+    from quartier.ideas.tests.test_services import submit
+    from quartier.moderation.services import report_create
+
+    for number in range(10):
+        submit(dortmund, resident, title=f"Idee Nummer {number}")
+    with pytest.raises(RateLimited):
+        submit(dortmund, resident, title="Eine zu viel")
+    assert Idea.objects.filter(author=resident).count() == 10
+    ideas = list(Idea.objects.filter(author=resident))
+    comments = []
+    from quartier.ideas.services import comment_add
+
+    for idea in ideas:
+        comments.extend(comment_add(idea=idea, author=resident, body=f"K{n}") for n in range(3))
+    targets = ideas + comments
+    for target in targets[:20]:
+        report_create(reporter=neighbour, target=target, reason="spam")
+    with pytest.raises(RateLimited):
+        report_create(reporter=neighbour, target=targets[20], reason="spam")
