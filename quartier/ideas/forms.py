@@ -116,6 +116,17 @@ class IdeaForm(forms.Form):
                 _("At most %(count)d images per idea."),
                 params={"count": settings.IDEA_IMAGE_MAX_COUNT},
             )
+        limit = settings.IDEA_IMAGE_MAX_BYTES
+        for image in images:
+            if image.size is None or image.size > limit:
+                raise forms.ValidationError(
+                    _("%(name)s is too large (%(size).1f MB); the limit is %(limit).0f MB."),
+                    params={
+                        "name": image.name,
+                        "size": (image.size or 0) / 1_048_576,
+                        "limit": limit / 1_048_576,
+                    },
+                )
         return images
 
 

@@ -17,7 +17,7 @@ from quartier.core.rate_limits import rate_limit_check
 from quartier.moderation.services import premoderation_fields
 
 from .errors import IdeaError
-from .images import image_process
+from .images import image_check_size, image_process
 from .markdown import render_markdown
 from .models import Comment, Idea, IdeaImage, InnovationKind, Source, Support
 from .permissions import can_comment, can_enter_analog_idea, can_submit_idea, can_support
@@ -76,15 +76,18 @@ def idea_submit(
         raise IdeaError(
             _("At most %(count)d images per idea.") % {"count": settings.IDEA_IMAGE_MAX_COUNT}
         )
+    for upload in images:
+        image_check_size(upload, max_bytes=settings.IDEA_IMAGE_MAX_BYTES)
     title = _clean_text(title, field=_("Title"), max_length=120)
     summary = _clean_text(summary, field=_("Summary"), max_length=300)
     description = _clean_text(description, field=_("Description"), max_length=10_000)
+    # The limit comes before the expensive work (the district lookup, decoding the images).
+    rate_limit_check(action="idea_submit", actor_id=author.pk, limit=10, period_seconds=3600)
     district = district_for_idea_location(city=city, lat=lat, lon=lon)
     # Process every image before writing anything: one bad file refuses the whole submission.
     processed = [
         image_process(upload, max_bytes=settings.IDEA_IMAGE_MAX_BYTES) for upload in images
     ]
-    rate_limit_check(action="idea_submit", actor_id=author.pk, limit=10, period_seconds=3600)
 
     with transaction.atomic():
         idea = Idea.objects.create(
