@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "quartier.cities",
     "quartier.participation",
     "quartier.moderation",
+    "quartier.legal",
     "quartier.ideas",
     "quartier.deliberation",
     "quartier.api",
@@ -65,6 +66,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "quartier.legal.middleware.LegalMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -82,6 +84,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "quartier.pages.context_processors.platform",
+                "quartier.legal.context_processors.legal",
             ],
         },
     },
@@ -124,7 +127,8 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_SIGNUP_FORM_CLASS = "quartier.accounts.forms.ProfileSignupForm"
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Quartier] "
+# Unset: "[<the Site's name>] ", e.g. "[Quartier Dortmund] " (the demo loader names the Site).
+ACCOUNT_EMAIL_SUBJECT_PREFIX = os.environ.get("ACCOUNT_EMAIL_SUBJECT_PREFIX")
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
@@ -135,6 +139,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "quartier@localhost")
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Unambiguous English dates ("2 December 2026"): see config/formats/en/formats.py.
+FORMAT_MODULE_PATH = ["config.formats"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

@@ -80,3 +80,18 @@ def test_idea_submissions_and_reports_are_rate_limited(dortmund, resident, neigh
         report_create(reporter=neighbour, target=target, reason="spam")
     with pytest.raises(RateLimited):
         report_create(reporter=neighbour, target=targets[20], reason="spam")
+
+
+def test_english_dates_are_unambiguous_and_german_ones_german(client, dortmund):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from django.template import Context, Template
+    from django.utils import translation
+
+    moment = datetime(2026, 12, 2, 14, 5, tzinfo=ZoneInfo("Europe/Berlin"))
+    template = Template('{{ at|date:"SHORT_DATE_FORMAT" }}|{{ at|date:"DATETIME_FORMAT" }}')
+    with translation.override("en"):
+        assert template.render(Context({"at": moment})) == "2 Dec 2026|2 December 2026, 14:05"
+    with translation.override("de"):
+        assert template.render(Context({"at": moment})) == "02.12.2026|2. Dezember 2026 14:05"
