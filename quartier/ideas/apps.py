@@ -42,5 +42,6 @@ class IdeasConfig(AppConfig):
         personal_data.register(
             "ideas", export=services.personal_data_ideas, erase=services.personal_data_erase
         )
+        personal_data.register("idea_revisions", export=services.personal_data_idea_revisions)
         personal_data.register("comments", export=services.personal_data_comments)
         personal_data.register("supports", export=services.personal_data_supports)

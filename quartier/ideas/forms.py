@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +31,11 @@ class IdeaFilterForm(forms.Form):
             ("discussed", _("Most discussed")),
         ],
     )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        required=False,
+        choices=[("", _("Active ideas")), ("withdrawn", _("Withdrawn ideas"))],
+    )
     page = forms.IntegerField(label=_("Page"), required=False, min_value=1, max_value=1_000_000)
 
     def __init__(self, *args, city: City, **kwargs):
@@ -39,6 +46,31 @@ class IdeaFilterForm(forms.Form):
             *((slug, district.name) for slug, district in self.districts.items()),
         ]
 
+    def active_filters(self) -> list[tuple[str, str, str]]:
+        """For an empty result: each filter in use as (label, shown value, query string without
+        it), so that the page can offer to remove one filter at a time."""
+        if not self.is_bound or not self.is_valid():
+            return []
+        data = self.cleaned_data
+        used = {
+            name: str(data[name])
+            for name in ("q", "district", "kind", "stage", "status")
+            if data.get(name)
+        }
+        if data.get("sort") and data["sort"] != "newest":
+            used["sort"] = data["sort"]
+        active = []
+        for name in ("q", "district", "kind", "stage", "status"):
+            if name not in used:
+                continue
+            field = self.fields[name]
+            shown = used[name]
+            if isinstance(field, forms.ChoiceField):
+                shown = str(dict(field.choices).get(shown, shown))  # type: ignore[arg-type]
+            rest = {key: value for key, value in used.items() if key != name}
+            active.append((str(field.label), shown, urlencode(rest)))
+        return active
+
     def to_filters(self) -> IdeaFilters:
         data = self.cleaned_data
         sort = data.get("sort") or "newest"
@@ -48,6 +80,7 @@ class IdeaFilterForm(forms.Form):
             stage=data.get("stage") or None,
             query=(data.get("q") or "").strip() or None,
             sort=sort if sort in SORT_ORDERS else "newest",
+            withdrawn=data.get("status") == "withdrawn",
         )
 
 
@@ -137,6 +170,47 @@ class AnalogIdeaForm(IdeaForm):
         label=_("Where was the card collected?"),
         max_length=200,
         help_text=_("For example: Helpathon Nordstadt, 12 May"),
+    )
+    analog_author_name = forms.CharField(
+        label=_("Name on the card (optional)"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "The idea is credited to this name, not to you. Leave it empty if the card is "
+            "anonymous."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Staff type in someone else's idea: the labels speak of the card, not of "your idea".
+        self.fields["title"].help_text = _("A few words that say what the idea on the card is.")
+        self.fields["innovator_type"].label = _("The card's author submits this as")
+
+
+class IdeaEditForm(forms.Form):
+    """The submission's texts, kind and place (images and the innovator type stay as they are),
+    a note on what changed, and the revision the form was based on (concurrent edits)."""
+
+    title = IdeaForm.base_fields["title"]
+    summary = IdeaForm.base_fields["summary"]
+    description = IdeaForm.base_fields["description"]
+    kind = IdeaForm.base_fields["kind"]
+    lat = IdeaForm.base_fields["lat"]
+    lon = IdeaForm.base_fields["lon"]
+    note = forms.CharField(
+        label=_("What did you change? (optional, shown in the list of versions)"),
+        max_length=300,
+        required=False,
+    )
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=1_000_000)
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why do you withdraw the idea? (shown publicly)"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
 
 

@@ -58,9 +58,16 @@ class Idea(Moderated):
     analog_origin = models.CharField(
         _("where the paper card was collected"), max_length=200, blank=True
     )
+    # The person who wrote the paper card (empty: anonymous); the account in ``author`` is the
+    # staff member who typed it in and is not credited.
+    analog_author_name = models.CharField(_("author on the paper card"), max_length=100, blank=True)
     is_example = models.BooleanField(
         _("example"), default=False, help_text=_("Demo content, clearly marked as an example.")
     )
+    # Withdrawn by its author: stays readable with its comments, takes no new comments or
+    # supports, and leaves the map layer, the default list and the counts of active ideas.
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason for withdrawing"), max_length=500, blank=True)
     # Denormalised counters, kept by the services, so sorting 100,000 ideas needs no join.
     support_count = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)
@@ -97,6 +104,49 @@ class Idea(Moderated):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.withdrawn_at is not None
+
+
+class IdeaRevision(models.Model):
+    """One saved version of an idea's texts, kind and place; number 1 is the submission.
+
+    Revisions are the record of edits (no audit log entry for an author's own edit); the
+    numbers also detect concurrent edits: a form carries the number it was based on."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    # Nullable so that erasing an account keeps the revision without the person (GDPR).
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="idea_revisions",
+        verbose_name=_("author"),
+    )
+    created_at = models.DateTimeField(_("saved"), auto_now_add=True)
+    note = models.CharField(_("what changed"), max_length=300, blank=True)
+    title = models.CharField(_("title"), max_length=120)
+    summary = models.CharField(_("short summary"), max_length=300)
+    description = models.TextField(_("description"), max_length=10_000)
+    kind = models.CharField(_("kind of innovation"), max_length=20, choices=InnovationKind.choices)
+    lat = models.FloatField(_("latitude"))
+    lon = models.FloatField(_("longitude"))
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["idea", "number"]
+        constraints = [
+            # Two saves based on the same revision cannot both become the next one.
+            models.UniqueConstraint(fields=["idea", "number"], name="idea_revision_number_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id} #{self.number}"
 
 
 class IdeaImage(models.Model):

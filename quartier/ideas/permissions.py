@@ -22,11 +22,23 @@ def can_see_idea(*, user, idea) -> bool:
 
 
 def can_comment(*, user, idea) -> bool:
-    return can_participate(user=user) and not idea.is_hidden
+    return can_participate(user=user) and not idea.is_hidden and not idea.is_withdrawn
 
 
 def can_support(*, user, idea) -> bool:
-    return can_participate(user=user) and not idea.is_hidden
+    return can_participate(user=user) and not idea.is_hidden and not idea.is_withdrawn
+
+
+def can_edit_idea(*, user, idea) -> bool:
+    """The author edits their own idea while it is public and not withdrawn (later the idea's
+    team too). Moderators hide content; they do not rewrite other people's texts."""
+    if not getattr(user, "is_authenticated", False) or idea.author_id != user.pk:
+        return False
+    return can_participate(user=user) and not idea.is_hidden and not idea.is_withdrawn
+
+
+def can_withdraw_idea(*, user, idea) -> bool:
+    return can_edit_idea(user=user, idea=idea)
 
 
 def can_moderate_idea(*, user, idea) -> bool:

@@ -13,7 +13,7 @@ from django.http import Http404
 from quartier.cities.models import City, District
 from quartier.participation.permissions import can_moderate
 
-from .models import Comment, Idea, Support
+from .models import Comment, Idea, IdeaRevision, Support
 
 SORT_ORDERS = {
     "newest": ("-created_at", "-id"),
@@ -82,6 +82,8 @@ class IdeaFilters:
     stage: str | None = None
     query: str | None = None
     sort: str = "newest"
+    # Withdrawn ideas are out of the default list (and the map and counts); this shows only them.
+    withdrawn: bool = False
 
 
 _WEB_SEARCH_OPERATOR = re.compile(r'"|(?:^|\s)-|\bor\b', re.IGNORECASE)
@@ -121,6 +123,7 @@ def idea_list(*, city: City, filters: IdeaFilters | None = None) -> QuerySet[Ide
         # and the search vector is a few KiB per idea.
         .defer("description", "description_html", "search_vector", "district__geometry")
     )
+    ideas = ideas.filter(withdrawn_at__isnull=not filters.withdrawn)
     if filters.district is not None:
         ideas = ideas.filter(district=filters.district)
     if filters.kind:
@@ -138,7 +141,7 @@ def idea_counts_by_kind(*, city: City) -> dict[str, int]:
     counts = cache.get(key)
     if counts is None:
         counts = dict(
-            Idea.objects.filter(city=city, hidden_at__isnull=True)
+            Idea.objects.filter(city=city, hidden_at__isnull=True, withdrawn_at__isnull=True)
             .order_by()
             .values_list("kind")
             .annotate(n=Count("id"))
@@ -193,7 +196,18 @@ def idea_supported_by(*, idea: Idea, user) -> bool:
 def idea_geojson_rows(*, city: City) -> QuerySet:
     """The minimum per idea for the map layer, as tuples: no model instances for 100,000 rows."""
     return (
-        Idea.objects.filter(city=city, hidden_at__isnull=True)
+        Idea.objects.filter(city=city, hidden_at__isnull=True, withdrawn_at__isnull=True)
         .order_by("id")
         .values_list("id", "lat", "lon", "title", "kind", "district__name")
     )
+
+
+def idea_revisions(*, idea: Idea) -> QuerySet[IdeaRevision]:
+    """An idea's saved versions, newest first, with their authors (one query)."""
+    return IdeaRevision.objects.filter(idea=idea).select_related("author").order_by("-number")
+
+
+def idea_revision_number(*, idea: Idea) -> int:
+    """The number of the idea's latest revision (0 if it has none): what an edit is based on."""
+    latest = IdeaRevision.objects.filter(idea=idea).order_by("-number").first()
+    return latest.number if latest else 0

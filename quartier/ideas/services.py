@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quartier.accounts.models import InnovatorType, User
@@ -16,11 +17,21 @@ from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
 from quartier.moderation.services import premoderation_fields
 
-from .errors import IdeaError
+from .errors import EditConflict, IdeaError
 from .images import image_check_size, image_process
 from .markdown import render_markdown
-from .models import Comment, Idea, IdeaImage, InnovationKind, Source, Support
-from .permissions import can_comment, can_enter_analog_idea, can_submit_idea, can_support
+from .models import Comment, Idea, IdeaImage, IdeaRevision, InnovationKind, Source, Support
+from .permissions import (
+    can_comment,
+    can_edit_idea,
+    can_enter_analog_idea,
+    can_submit_idea,
+    can_support,
+    can_withdraw_idea,
+)
+
+# The fields a revision keeps; an edit changes some of them.
+REVISED_FIELDS = ("title", "summary", "description", "kind", "lat", "lon")
 
 
 def _require_participant(user: User) -> None:
@@ -60,6 +71,7 @@ def idea_submit(
     image_alt_texts: Sequence[str] = (),
     source: str = Source.ONLINE,
     analog_origin: str = "",
+    analog_author_name: str = "",
     is_example: bool = False,
 ) -> Idea:
     """Submit an idea at a place on the map; its district is found from the point."""
@@ -81,6 +93,12 @@ def idea_submit(
     title = _clean_text(title, field=_("Title"), max_length=120)
     summary = _clean_text(summary, field=_("Summary"), max_length=300)
     description = _clean_text(description, field=_("Description"), max_length=10_000)
+    # The card's writer is credited, never the staff member who typed it in; empty: anonymous.
+    analog_author_name = (
+        _clean_text(analog_author_name, field=_("Name on the card"), max_length=100, required=False)
+        if source == Source.ANALOG
+        else ""
+    )
     # The limit comes before the expensive work (the district lookup, decoding the images).
     rate_limit_check(action="idea_submit", actor_id=author.pk, limit=10, period_seconds=3600)
     district = district_for_idea_location(city=city, lat=lat, lon=lon)
@@ -104,10 +122,12 @@ def idea_submit(
             lon=lon,
             source=source,
             analog_origin=analog_origin.strip()[:200] if source == Source.ANALOG else "",
+            analog_author_name=analog_author_name,
             is_example=is_example,
             # Paper cards were read by staff already; demo examples are the city's own.
             **({} if source == Source.ANALOG or is_example else premoderation_fields(city=city)),
         )
+        _revision_add(idea=idea, number=1, author=author, note="")
         for position, picture in enumerate(processed):
             alt_text = image_alt_texts[position] if position < len(image_alt_texts) else ""
             IdeaImage.objects.create(
@@ -127,6 +147,8 @@ def idea_support(*, idea: Idea, user: User) -> bool:
     """Support an idea once; returns False when this person already supported it."""
     _require_participant(user)
     if not can_support(user=user, idea=idea):
+        if idea.is_withdrawn:
+            raise IdeaError(_("This idea has been withdrawn and cannot be supported."))
         raise IdeaError(_("This idea is hidden and cannot be supported."))
     try:
         with transaction.atomic():
@@ -151,6 +173,8 @@ def idea_unsupport(*, idea: Idea, user: User) -> bool:
 def comment_add(*, idea: Idea, author: User, body: str, parent: Comment | None = None) -> Comment:
     _require_participant(author)
     if not can_comment(user=author, idea=idea):
+        if idea.is_withdrawn:
+            raise IdeaError(_("This idea has been withdrawn and takes no new comments."))
         raise IdeaError(_("This idea is hidden and cannot be commented on."))
     body = _clean_text(body, field=_("Comment"), max_length=2_000)
     if parent is not None:
@@ -181,28 +205,97 @@ def idea_update(
     kind: str,
     lat: float,
     lon: float,
+    editor: User | None = None,
+    note: str = "",
+    based_on: int | None = None,
 ) -> Idea:
-    """Change an idea's texts, kind or place: the HTML, the district and the map layer follow.
+    """Change an idea's texts, kind or place: the HTML, the district and the map layer follow,
+    and the change is kept as the next revision.
 
-    The permission is the caller's (the admin's system administrators today; the idea's team
-    with the lifecycle issue)."""
+    With an ``editor`` the permission is checked here (the author today; the idea's team with
+    the lifecycle issue); without one the caller is the admin of the system administrators.
+    ``based_on`` is the revision number the editor's form showed: when another revision was
+    saved since, nothing is written and ``EditConflict`` names what changed meanwhile."""
+    if editor is not None and not can_edit_idea(user=editor, idea=idea):
+        raise PermissionDenied(_("Only the author can edit this idea while it is public."))
     if kind not in InnovationKind.values:
         raise IdeaError(_("Unknown kind of innovation."))
     title = _clean_text(title, field=_("Title"), max_length=120)
     summary = _clean_text(summary, field=_("Summary"), max_length=300)
     description = _clean_text(description, field=_("Description"), max_length=10_000)
+    note = _clean_text(note, field=_("Note"), max_length=300, required=False)
     district = district_for_idea_location(city=idea.city, lat=lat, lon=lon)
+    if editor is not None:
+        rate_limit_check(action="idea_update", actor_id=editor.pk, limit=30, period_seconds=3600)
     with transaction.atomic():
-        idea.title, idea.summary, idea.description, idea.kind = title, summary, description, kind
+        # The row lock orders concurrent saves: the second one sees the first one's revision.
+        locked = Idea.objects.select_for_update().get(pk=idea.pk)
+        latest = idea_revision_latest(idea=locked)
+        if based_on is not None and latest is not None and latest.number != based_on:
+            base = IdeaRevision.objects.filter(idea=locked, number=based_on).first()
+            raise EditConflict(
+                _(
+                    "Someone saved a newer version of this idea while you were editing it. "
+                    "Nothing was overwritten: please compare and save again."
+                ),
+                latest=latest,
+                changed=[
+                    name
+                    for name in REVISED_FIELDS
+                    if base is None or getattr(base, name) != getattr(latest, name)
+                ],
+            )
+        new_values = {
+            "title": title, "summary": summary, "description": description,
+            "kind": kind, "lat": lat, "lon": lon,
+        }  # fmt: skip
+        if all(getattr(locked, name) == value for name, value in new_values.items()):
+            return locked  # nothing changed: no empty revision
+        for name, value in new_values.items():
+            setattr(idea, name, value)
         idea.description_html = render_markdown(description)
-        idea.lat, idea.lon, idea.district = lat, lon, district
+        idea.district = district
         idea.save(
             update_fields=[
                 "title", "summary", "description", "description_html", "kind",
                 "lat", "lon", "district", "updated_at",
             ]
         )  # fmt: skip
+        _revision_add(
+            idea=idea, number=(latest.number if latest else 0) + 1, author=editor, note=note
+        )
         city_touch_ideas(city=idea.city)
+    return idea
+
+
+def _revision_add(*, idea: Idea, number: int, author: User | None, note: str) -> IdeaRevision:
+    return IdeaRevision.objects.create(
+        idea=idea,
+        number=number,
+        author=author,
+        note=note,
+        **{name: getattr(idea, name) for name in REVISED_FIELDS},
+    )
+
+
+def idea_revision_latest(*, idea: Idea) -> IdeaRevision | None:
+    return IdeaRevision.objects.filter(idea=idea).order_by("-number").first()
+
+
+def idea_withdraw(*, idea: Idea, user: User, reason: str) -> Idea:
+    """The author withdraws their idea with a public reason. It stays readable (with its
+    comments) as withdrawn, takes no new comments or supports and leaves the map layer."""
+    if not can_withdraw_idea(user=user, idea=idea):
+        raise PermissionDenied(_("Only the author can withdraw this idea while it is public."))
+    reason = _clean_text(reason, field=_("Reason"), max_length=500)
+    with transaction.atomic():
+        updated = Idea.objects.filter(pk=idea.pk, withdrawn_at__isnull=True).update(
+            withdrawn_at=timezone.now(), withdrawn_reason=reason
+        )
+        if not updated:
+            raise IdeaError(_("This idea has already been withdrawn."))
+        city_touch_ideas(city=idea.city)
+    idea.refresh_from_db(fields=["withdrawn_at", "withdrawn_reason"])
     return idea
 
 
@@ -241,6 +334,21 @@ def personal_data_ideas(*, user: User) -> list[dict]:
         .select_related("city")
         .prefetch_related("images")
         .order_by("id")
+    ]
+
+
+def personal_data_idea_revisions(*, user: User) -> list[dict]:
+    """Every version of an idea this person saved (their submissions are revision 1). Erasing
+    the account keeps the revisions without the person (the foreign key sets null)."""
+    return [
+        {
+            "idea": revision.idea_id,
+            "number": revision.number,
+            "saved_at": revision.created_at.isoformat(),
+            "note": revision.note,
+            **{name: getattr(revision, name) for name in REVISED_FIELDS},
+        }
+        for revision in IdeaRevision.objects.filter(author=user).order_by("idea_id", "number")
     ]
 
 

@@ -8,22 +8,39 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartier.cities.selectors import city_for_request, city_map_config
-from quartier.core.errors import DomainError
+from quartier.core.errors import DomainError, PermissionDenied
 from quartier.moderation import services as moderation
 from quartier.moderation.forms import HideForm
 
 from . import services
-from .forms import AnalogIdeaForm, CommentForm, IdeaFilterForm, IdeaForm
+from .errors import EditConflict
+from .forms import (
+    AnalogIdeaForm,
+    CommentForm,
+    IdeaEditForm,
+    IdeaFilterForm,
+    IdeaForm,
+    WithdrawForm,
+)
 from .models import Comment, Idea, Source
 from .panels import panels_for
 from .permissions import (
     can_comment,
+    can_edit_idea,
     can_enter_analog_idea,
     can_moderate_idea,
     can_see_idea,
     can_submit_idea,
+    can_withdraw_idea,
 )
-from .selectors import idea_comments, idea_get, idea_list, idea_supported_by
+from .selectors import (
+    idea_comments,
+    idea_get,
+    idea_list,
+    idea_revision_number,
+    idea_revisions,
+    idea_supported_by,
+)
 
 IDEAS_PER_PAGE = 20
 
@@ -33,6 +50,7 @@ def idea_list_view(request, city_slug: str):
     form = IdeaFilterForm(request.GET or None, city=city)
     status = 200
     page = None
+    filters = None
     if form.is_bound and not form.is_valid():
         status = 400
     else:
@@ -44,7 +62,13 @@ def idea_list_view(request, city_slug: str):
     return render(
         request,
         template,
-        {"city": city, "form": form, "page": page},
+        {
+            "city": city,
+            "form": form,
+            "page": page,
+            "filters": filters,
+            "active_filters": form.active_filters() if page is not None and not page else [],
+        },
         status=status,
     )
 
@@ -52,6 +76,12 @@ def idea_list_view(request, city_slug: str):
 def idea_detail(request, city_slug: str, idea_id: int):
     city = city_for_request(request, city_slug)
     idea = idea_get(city=city, idea_id=idea_id, viewer=request.user)
+    return _idea_page(request, idea)
+
+
+def _idea_page(request, idea: Idea, *, comment_form: CommentForm | None = None, status=200):
+    """The idea page; a refused comment comes back in ``comment_form`` with its typed text."""
+    city = idea.city
     if not can_see_idea(user=request.user, idea=idea):
         return render(request, "ideas/idea_hidden.html", {"city": city, "idea": idea}, status=410)
     return render(
@@ -61,7 +91,9 @@ def idea_detail(request, city_slug: str, idea_id: int):
             "city": city,
             "idea": idea,
             "comments": idea_comments(idea=idea, viewer=request.user),
-            "comment_form": CommentForm(),
+            "comment_form": comment_form or CommentForm(),
+            "revision_count": idea_revision_number(idea=idea),
+            "can_edit": can_edit_idea(user=request.user, idea=idea),
             "supported": idea_supported_by(idea=idea, user=request.user),
             "can_participate": can_comment(user=request.user, idea=idea),
             "can_moderate": can_moderate_idea(user=request.user, idea=idea),
@@ -69,6 +101,7 @@ def idea_detail(request, city_slug: str, idea_id: int):
             "map_config": city_map_config(city),
             "panels": panels_for(idea=idea, user=request.user),
         },
+        status=status,
     )
 
 
@@ -101,6 +134,7 @@ def idea_submit_view(request, city_slug: str):
                 image_alt_texts=[data.get("image_alt_text") or ""] * len(data["images"]),
                 source=Source.ANALOG if analog else Source.ONLINE,
                 analog_origin=data.get("analog_origin", ""),
+                analog_author_name=data.get("analog_author_name", ""),
             )
         except DomainError as error:
             form.add_error(_field_for(error), error.message)
@@ -166,27 +200,131 @@ def idea_support_view(request, city_slug: str, idea_id: int):
 def comment_add_view(request, city_slug: str, idea_id: int):
     idea = _idea_for_write(request, city_slug, idea_id)
     form = CommentForm(request.POST)
-    if form.is_valid():
-        parent = None
-        if form.cleaned_data.get("parent"):
-            parent = Comment.objects.filter(pk=form.cleaned_data["parent"], idea=idea).first()
-        try:
-            comment = services.comment_add(
-                idea=idea, author=request.user, body=form.cleaned_data["body"], parent=parent
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
-        else:
-            if comment.awaiting_review:
-                messages.success(
-                    request, _("Thank you! Your comment appears once a moderator has seen it.")
-                )
-            else:
-                messages.success(request, _("Your comment has been published."))
-            return redirect(f"{idea_url(idea)}#comment-{comment.pk}")
-    else:
+    if not form.is_valid():
+        # The page comes back with the typed text: a redirect would lose it.
         messages.error(request, _("Please write a comment of at most 2,000 characters."))
-    return redirect(f"{idea_url(idea)}#comments")
+        return _idea_page(request, idea, comment_form=form, status=400)
+    parent = None
+    if form.cleaned_data.get("parent"):
+        parent = Comment.objects.filter(pk=form.cleaned_data["parent"], idea=idea).first()
+    try:
+        comment = services.comment_add(
+            idea=idea, author=request.user, body=form.cleaned_data["body"], parent=parent
+        )
+    except PermissionDenied as error:
+        messages.error(request, error.message)
+        return redirect(f"{idea_url(idea)}#comments")
+    except DomainError as error:
+        messages.error(request, error.message)
+        if not can_comment(user=request.user, idea=idea):
+            return redirect(f"{idea_url(idea)}#comments")  # hidden or withdrawn: no form
+        status = 429 if error.code == "rate_limited" else 400
+        return _idea_page(request, idea, comment_form=form, status=status)
+    if comment.awaiting_review:
+        messages.success(
+            request, _("Thank you! Your comment appears once a moderator has seen it.")
+        )
+    else:
+        messages.success(request, _("Your comment has been published."))
+    return redirect(f"{idea_url(idea)}#comment-{comment.pk}")
+
+
+@login_required
+def idea_edit_view(request, city_slug: str, idea_id: int):
+    idea = _idea_for_write(request, city_slug, idea_id)
+    if not can_edit_idea(user=request.user, idea=idea):
+        raise Http404
+    current = idea_revision_number(idea=idea)
+    initial = {
+        "title": idea.title, "summary": idea.summary, "description": idea.description,
+        "kind": idea.kind, "lat": idea.lat, "lon": idea.lon, "based_on": current,
+    }  # fmt: skip
+    form = IdeaEditForm(request.POST or None, initial=initial)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.idea_update(
+                idea=idea,
+                editor=request.user,
+                title=data["title"],
+                summary=data["summary"],
+                description=data["description"],
+                kind=data["kind"],
+                lat=data["lat"],
+                lon=data["lon"],
+                note=data["note"],
+                based_on=data["based_on"],
+            )
+        except EditConflict as error:
+            conflict = error
+            # The next save is based on what is saved now; the typed text stays in the form.
+            form = IdeaEditForm({**request.POST.dict(), "based_on": error.latest.number})
+            form.is_valid()
+        except DomainError as error:
+            form.add_error(_field_for(error), error.message)
+        else:
+            messages.success(request, _("Your changes are saved."))
+            return redirect(idea_url(idea))
+    status = 409 if conflict else (400 if request.method == "POST" else 200)
+    return render(
+        request,
+        "ideas/idea_edit.html",
+        {
+            "city": idea.city,
+            "idea": idea,
+            "form": form,
+            "conflict": conflict,
+            # What the newer version says, field by field, beside the editor's own text.
+            "conflict_fields": [
+                (IdeaEditForm.base_fields[name].label, _display(conflict.latest, name))
+                for name in conflict.changed
+            ]
+            if conflict
+            else [],
+            "map_config": city_map_config(idea.city),
+        },
+        status=status,
+    )
+
+
+def _display(revision, name: str):
+    return revision.get_kind_display() if name == "kind" else getattr(revision, name)
+
+
+@login_required
+def idea_withdraw_view(request, city_slug: str, idea_id: int):
+    idea = _idea_for_write(request, city_slug, idea_id)
+    if not can_withdraw_idea(user=request.user, idea=idea):
+        raise Http404
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.idea_withdraw(idea=idea, user=request.user, reason=form.cleaned_data["reason"])
+        except DomainError as error:
+            form.add_error("reason", error.message)
+        else:
+            messages.success(request, _("Your idea has been withdrawn."))
+            return redirect(idea_url(idea))
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "ideas/idea_withdraw.html",
+        {"city": idea.city, "idea": idea, "form": form},
+        status=status,
+    )
+
+
+def idea_revisions_view(request, city_slug: str, idea_id: int):
+    city = city_for_request(request, city_slug)
+    idea = idea_get(city=city, idea_id=idea_id, viewer=request.user)
+    if not can_see_idea(user=request.user, idea=idea):
+        return render(request, "ideas/idea_hidden.html", {"city": city, "idea": idea}, status=410)
+    return render(
+        request,
+        "ideas/idea_revisions.html",
+        {"city": city, "idea": idea, "revisions": idea_revisions(idea=idea)},
+    )
 
 
 def idea_url(idea: Idea) -> str:

@@ -687,6 +687,45 @@ URL_ROWS: list[Row] = [
         state=lambda w, user: _hidden(Comment, w.comment.pk),
     ),
     url_row("comment_hide", "GET", IDEA + "comments/{w.comment.pk}/hide/", everyone(POST_ONLY)),
+    # What residents expect (#9): the author edits and withdraws their idea; versions are public.
+    url_row("idea_edit", "GET", IDEA + "edit/", only((AUTHOR,), OK)),
+    url_row(
+        "idea_edit",
+        "POST",
+        IDEA + "edit/",
+        only((AUTHOR,), went(IDEA)),
+        data={
+            **{k: v for k, v in IDEA_FORM.items() if k != "innovator_type"},
+            "title": "Edited in the matrix",
+            "based_on": "1",
+        },
+        state=lambda w, user: Idea.objects.get(pk=w.idea.pk).title,
+    ),
+    url_row("idea_edit", "GET", HIDDEN_IDEA_URL + "edit/", only((), OK), label="hidden idea"),
+    url_row("idea_withdraw", "GET", IDEA + "withdraw/", only((AUTHOR,), OK)),
+    url_row(
+        "idea_withdraw",
+        "POST",
+        IDEA + "withdraw/",
+        only((AUTHOR,), went(IDEA)),
+        data={"reason": "Solved otherwise"},
+        state=lambda w, user: Idea.objects.get(pk=w.idea.pk).withdrawn_at is not None,
+    ),
+    url_row(
+        "idea_withdraw", "POST", HIDDEN_IDEA_URL + "withdraw/", only((), OK), label="hidden idea",
+        data={"reason": "Solved otherwise"},
+        state=lambda w, user: Idea.objects.get(pk=w.hidden_idea.pk).withdrawn_at is not None,
+    ),  # fmt: skip
+    url_row("idea_revisions", "GET", IDEA + "versions/", everyone(OK)),
+    url_row(
+        "idea_revisions",
+        "GET",
+        HIDDEN_IDEA_URL + "versions/",
+        by_role((ROLES, GONE), (CITY_STAFF, OK)),
+        label="hidden",
+        staff_see_hidden=True,
+        shows=seen_by(CITY_STAFF, HIDDEN_IDEA),
+    ),
     # Opinion maps: opening one.
     url_row("conversation_list", "GET", D + "/opinion-maps/", everyone(OK)),
     url_row("conversation_new", "GET", D + "/opinion-maps/new/", only(CITY_STAFF, OK)),

@@ -33,6 +33,7 @@
     return null;
   }
 
+  // The legend beside the map (core/_map_legend.html) names these colours as text: keep both equal.
   const KIND_COLOURS = {
     social: "#b3261e", ecological: "#1e6b34", technological: "#0b5cad",
     entrepreneurial: "#7a4b00", cultural: "#6a1b9a",
