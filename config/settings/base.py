@@ -2,8 +2,10 @@
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -37,6 +39,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.sites",
     "django_htmx",
+    "csp",
     "allauth",
     "allauth.account",
     "ninja",
@@ -56,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "quartier.core.middleware.RequestBoundaryMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -64,9 +68,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "quartier.legal.middleware.LegalMiddleware",
+    # Last, so that its process_exception sees the view's error first, with the language set.
+    "quartier.core.middleware.DatabaseBusyMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -101,6 +108,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         "transaction_mode": "IMMEDIATE",
+        # Seconds a write waits for another writer before "database is locked" (a 503 page).
+        "timeout": int(os.environ.get("SQLITE_BUSY_TIMEOUT", "20")),
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
@@ -130,6 +139,12 @@ ACCOUNT_SIGNUP_FORM_CLASS = "quartier.accounts.forms.ProfileSignupForm"
 # Unset: "[<the Site's name>] ", e.g. "[Quartier Dortmund] " (the demo loader names the Site).
 ACCOUNT_EMAIL_SUBJECT_PREFIX = os.environ.get("ACCOUNT_EMAIL_SUBJECT_PREFIX")
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
+# Behind a reverse proxy every request comes from the proxy's address, and the limits per
+# address would count everyone together. The number of proxies in front of the app that append
+# to X-Forwarded-For (0: the header is ignored, as anyone can send it), or the header that a
+# trusted proxy sets to the client's address (e.g. X-Real-IP).
+ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
@@ -162,6 +177,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 IDEA_IMAGE_MAX_BYTES = int(os.environ.get("IDEA_IMAGE_MAX_BYTES", str(5 * 1024 * 1024)))
 IDEA_IMAGE_MAX_COUNT = 5
+# Bounds on one request, checked before its body is read: the largest form (an idea with all
+# its images) plus room for the text; and how many files a request may carry at all.
+_LARGEST_FORM = IDEA_IMAGE_MAX_COUNT * IDEA_IMAGE_MAX_BYTES + 1_048_576
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(_LARGEST_FORM)))
+DATA_UPLOAD_MAX_NUMBER_FILES = IDEA_IMAGE_MAX_COUNT + 5
 
 CACHES = {
     "default": {
@@ -177,6 +197,33 @@ MAP_TILE_ATTRIBUTION = os.environ.get(
     '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a>',
 )
 DEFAULT_CITY_SLUG = os.environ.get("DEFAULT_CITY_SLUG", "dortmund")
+
+
+def tile_origin(url: str) -> str:
+    """The origin the map's tiles come from, for the Content-Security-Policy: a template such as
+    https://{s}.tile.example.org/{z}/{x}/{y}.png allows https://*.tile.example.org."""
+    parts = urlsplit(url.replace("{s}.", "subdomain-placeholder."))
+    host = parts.netloc.replace("subdomain-placeholder.", "*.")
+    return f"{parts.scheme}://{host}" if parts.scheme in {"http", "https"} and host else ""
+
+
+# Every script is a file of our own (no inline script, no eval: htmx needs none without hx-on
+# or js: values), so a script injected into a page does not run. Styles allow inline
+# attributes: the templates set colours and bar widths with style="...".
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:", *filter(None, [tile_origin(MAP_TILE_URL)])],
+        "connect-src": [SELF],
+        "font-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -13,6 +13,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from quartier.accounts.models import InnovatorType
 from quartier.cities.models import City, hotspot_kind_label
 from quartier.cities.selectors import district_list, hotspot_list
+from quartier.core.text import has_control_characters
 from quartier.ideas.models import Idea, InnovationKind, Stage
 from quartier.ideas.selectors import SORT_ORDERS, IdeaFilters, idea_list
 
@@ -41,7 +42,16 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
 
 
 def _city(slug: str) -> City:
+    # PostgreSQL refuses a NUL in a query (a 500); no slug holds a control character anyway.
+    if has_control_characters(slug):
+        raise HttpError(404, "Unknown city.")
     return get_object_or_404(City, slug=slug)
+
+
+def _plain(value: str | None, name: str) -> str | None:
+    if value is not None and has_control_characters(value):
+        raise HttpError(400, f"{name} must not contain control characters.")
+    return value
 
 
 def _geojson_response(document: str | dict) -> HttpResponse:
@@ -158,6 +168,8 @@ class IdeaPage(Schema):
 
 
 def _filters(city: City, params: IdeaQuery) -> IdeaFilters:
+    _plain(params.q, "q")
+    _plain(params.district, "district")
     district = None
     if params.district:
         district = city.districts.filter(slug=params.district).first()

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -61,7 +62,13 @@ def _join(request, response_cookies: dict, conversation: Conversation) -> Partic
 def _with_cookies(response: HttpResponse, cookies: dict) -> HttpResponse:
     for name, value in cookies.items():
         response.set_signed_cookie(
-            name, value, max_age=PSEUDONYM_MAX_AGE, httponly=True, samesite="Lax"
+            name,
+            value,
+            max_age=PSEUDONYM_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            # Like the session cookie: only over HTTPS in production.
+            secure=settings.SESSION_COOKIE_SECURE,
         )
     return response
 
@@ -254,22 +261,33 @@ def moderation_view(request, city_slug: str, conversation_id: int):
     conversation = conversation_get(city=city, conversation_id=conversation_id)
     if not can_moderate_conversation(user=request.user, conversation=conversation):
         raise Http404
+    status = 200
     if request.method == "POST":
-        statement = get_object_or_404(
-            Statement, pk=request.POST.get("statement"), conversation=conversation
+        statement_id = request.POST.get("statement", "")
+        # "abc" or "" would raise in the query (a 500): only a plain number names a statement.
+        statement = (
+            Statement.objects.filter(pk=int(statement_id), conversation=conversation).first()
+            if statement_id.isascii() and statement_id.isdigit() and len(statement_id) < 19
+            else None
         )
-        try:
-            services.statement_moderate(
-                statement=statement,
-                moderator=request.user,
-                status=request.POST.get("status", statement.status),
-                is_meta=request.POST.get("is_meta") == "1" if "is_meta" in request.POST else None,
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
+        if statement is None:
+            messages.error(request, _("Please choose a statement of this opinion map."))
+            status = 400
         else:
-            messages.success(request, _("Saved."))
-        return redirect(request.get_full_path())
+            try:
+                services.statement_moderate(
+                    statement=statement,
+                    moderator=request.user,
+                    status=request.POST.get("status", statement.status),
+                    is_meta=(
+                        request.POST.get("is_meta") == "1" if "is_meta" in request.POST else None
+                    ),
+                )
+            except DomainError as error:
+                messages.error(request, error.message)
+            else:
+                messages.success(request, _("Saved."))
+            return redirect(request.get_full_path())
     form = ModerationFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     statements = moderation_queue(
@@ -283,4 +301,5 @@ def moderation_view(request, city_slug: str, conversation_id: int):
         "deliberation/moderation.html",
         {"city": city, "conversation": conversation, "page": page, "form": form,
          "statuses": StatementStatus},
+        status=status,
     )  # fmt: skip

@@ -1,0 +1,353 @@
+"""Untrusted input at the boundary, a busy demo database, client addresses behind a proxy."""
+
+import sqlite3
+
+import pytest
+from django.core.cache import cache
+from django.db import OperationalError
+from django.http import HttpResponse
+from django.test import RequestFactory, override_settings
+from django.urls import path, reverse
+
+from quartier.core.middleware import DatabaseBusyMiddleware
+from quartier.deliberation import services as deliberation_services
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def opinion_map(dortmund, moderator):
+    return deliberation_services.conversation_open(
+        city=dortmund,
+        creator=moderator,
+        question="Mehr Bänke am Borsigplatz?",
+        seed_statements=["Bänke helfen Älteren.", "Bänke ziehen Lärm an."],
+    )
+
+
+# --- Moderation of a map's statements: a bad statement id is a 400 with a message ---
+
+
+@pytest.mark.parametrize("value", ["abc", "", "1e3", "١٢", "9" * 40])
+def test_moderating_a_statement_that_is_no_number_is_a_400(client, opinion_map, moderator, value):
+    client.force_login(moderator)
+    url = reverse("conversation_moderation", args=["dortmund", opinion_map.pk])
+    response = client.post(
+        url, {"statement": value, "status": "rejected"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
+    assert response.status_code == 400
+    assert "Please choose a statement of this opinion map." in response.content.decode()
+    assert not opinion_map.statements.filter(status="rejected").exists()
+
+
+def test_moderating_a_statement_of_another_map_is_refused(client, opinion_map, dortmund, moderator):
+    other = deliberation_services.conversation_open(
+        city=dortmund, creator=moderator, question="Andere Karte?", seed_statements=["Ja."]
+    )
+    foreign = other.statements.get()
+    client.force_login(moderator)
+    url = reverse("conversation_moderation", args=["dortmund", opinion_map.pk])
+    response = client.post(url, {"statement": foreign.pk, "status": "rejected"})
+    assert response.status_code == 400
+    foreign.refresh_from_db()
+    assert foreign.status == "accepted"
+
+
+def test_moderating_a_real_statement_still_works(client, opinion_map, moderator):
+    statement = opinion_map.statements.first()
+    client.force_login(moderator)
+    url = reverse("conversation_moderation", args=["dortmund", opinion_map.pk])
+    response = client.post(url, {"statement": statement.pk, "status": "rejected"})
+    assert response.status_code == 302
+    statement.refresh_from_db()
+    assert statement.status == "rejected"
+
+
+def test_a_new_map_for_an_idea_that_is_no_number_is_no_500(client, dortmund, moderator):
+    client.force_login(moderator)
+    response = client.get("/dortmund/opinion-maps/new/", {"idea": "abc"})
+    assert response.status_code in {200, 400, 404}
+
+
+# --- NUL and control characters in the API and in paths (PostgreSQL refuses them: a 500) ---
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/cities/dort%00mund/districts",
+        "/api/v1/cities/dort%00mund/hotspots",
+        "/api/v1/cities/dort%00mund/ideas",
+        "/api/v1/cities/dort%00mund/ideas.geojson",
+        "/api/v1/cities/dort%00mund/ideas/1",
+        "/api/v1/cities/dort%01mund/ideas",
+        "/dort%00mund/",
+        "/dortmund/ideas/%00/",
+    ],
+)
+def test_a_control_character_in_the_path_is_a_404(client, dortmund, path):
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("parameter", ["q", "district"])
+@pytest.mark.parametrize("value", ["Brunnen\x00", "\x00", "a\x1bb"])
+def test_a_control_character_in_an_api_parameter_is_a_400(client, dortmund, parameter, value):
+    response = client.get("/api/v1/cities/dortmund/ideas", {parameter: value})
+    assert response.status_code == 400
+    assert "control characters" in response.json()["detail"]
+
+
+def test_the_api_still_searches(client, dortmund):
+    response = client.get("/api/v1/cities/dortmund/ideas", {"q": "Brunnen"})
+    assert response.status_code == 200
+
+
+def test_the_idea_list_page_refuses_a_nul_in_its_search(client, dortmund):
+    response = client.get("/dortmund/ideas/", {"q": "Brunnen\x00"})
+    assert response.status_code in {200, 400}
+
+
+# --- Request size: refused before the body is read ---
+
+
+@override_settings(REQUEST_MAX_BYTES=1000)
+def test_a_request_larger_than_any_form_is_refused_before_it_is_read(client, dortmund, resident):
+    client.force_login(resident)
+    response = client.post(
+        reverse("idea_submit", kwargs={"city_slug": "dortmund"}), {"title": "x" * 2000}
+    )
+    assert response.status_code == 413
+
+
+# --- SQLite under a held write lock: a 503 with Retry-After, not a 500 ---
+
+
+def test_the_sqlite_demo_waits_for_a_writer_before_giving_up():
+    from config.settings import base
+
+    database = base.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        assert database["OPTIONS"]["timeout"] >= 10
+
+
+LOCK_HOLDER_DB: dict[str, str] = {}
+
+
+def _locked_view(request):
+    raise OperationalError("database is locked")
+
+
+def _write_under_a_held_lock(request):
+    # A second writer on a file database whose write lock another connection holds.
+    waiting = sqlite3.connect(LOCK_HOLDER_DB["path"], timeout=0.2, isolation_level=None)
+    try:
+        waiting.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as error:
+        raise OperationalError(str(error)) from error  # as Django's wrapper does
+    finally:
+        waiting.close()
+    return HttpResponse("written")
+
+
+urlpatterns = [
+    path("locked/", _locked_view),
+    path("held/", _write_under_a_held_lock),
+]
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_database_is_locked_becomes_a_503_with_retry_after(client):
+    response = client.post("/locked/", HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+    body = response.content.decode()
+    assert "Please try again in a moment" in body
+    assert "Traceback" not in body
+
+
+@override_settings(ROOT_URLCONF=__name__)
+def test_a_real_held_lock_ends_in_a_503(tmp_path, client):
+    LOCK_HOLDER_DB["path"] = str(tmp_path / "locked.sqlite3")
+    holder = sqlite3.connect(LOCK_HOLDER_DB["path"], isolation_level=None)
+    try:
+        holder.execute("CREATE TABLE t (x)")
+        holder.execute("BEGIN IMMEDIATE")
+        holder.execute("INSERT INTO t VALUES (1)")
+        response = client.post("/held/")
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert response.status_code == 503
+    assert response["Retry-After"] == "5"
+
+
+def test_other_database_errors_are_left_alone():
+    middleware = DatabaseBusyMiddleware(lambda request: HttpResponse())
+    request = RequestFactory().get("/")
+    assert middleware.process_exception(request, OperationalError("no such table: x")) is None
+    assert middleware.process_exception(request, ValueError("database is locked")) is None
+
+
+# --- Login limits per client address behind a reverse proxy ---
+
+LIMITS = {"login_failed": "2/m/ip", "signup": "20/m/ip"}
+
+
+def _fail_login(client, address: str, number: int):
+    return client.post(
+        reverse("account_login"),
+        {"login": f"nobody{number}@example.org", "password": "wrong-password"},
+        HTTP_X_FORWARDED_FOR=address,
+        HTTP_ACCEPT_LANGUAGE="en",
+        REMOTE_ADDR="10.0.0.1",  # the proxy
+    )
+
+
+def _limited(response) -> bool:
+    assert response.status_code in {200, 429}
+    return response.status_code == 429 or "Too many failed login attempts" in (
+        response.content.decode()
+    )
+
+
+@override_settings(ACCOUNT_RATE_LIMITS=LIMITS, ALLAUTH_TRUSTED_PROXY_COUNT=1)
+def test_two_clients_behind_a_trusted_proxy_are_limited_separately(client, db):
+    for number in range(2):
+        assert not _limited(_fail_login(client, "203.0.113.7", number))
+    assert _limited(_fail_login(client, "203.0.113.7", 2))
+    # The second person behind the same proxy is not locked out by the first.
+    assert not _limited(_fail_login(client, "198.51.100.4", 3))
+    # A client cannot escape its limit by sending its own X-Forwarded-For: the proxy appends
+    # the real address, and only the last entry counts.
+    assert _limited(_fail_login(client, "192.0.2.99, 203.0.113.7", 4))
+
+
+@override_settings(ACCOUNT_RATE_LIMITS=LIMITS, ALLAUTH_TRUSTED_PROXY_COUNT=0)
+def test_x_forwarded_for_is_ignored_when_no_proxy_is_trusted(client, db):
+    for number in range(2):
+        assert not _limited(_fail_login(client, f"203.0.113.{number}", number))
+    # A made-up X-Forwarded-For does not buy a fresh limit: the connecting address counts.
+    assert _limited(_fail_login(client, "198.51.100.4", 2))
+
+
+def test_the_trusted_proxy_count_comes_from_the_environment(monkeypatch):
+    import importlib
+
+    from config.settings import base
+
+    monkeypatch.setenv("TRUSTED_PROXY_COUNT", "1")
+    monkeypatch.setenv("TRUSTED_CLIENT_IP_HEADER", "X-Real-IP")
+    try:
+        reloaded = importlib.reload(base)
+        assert reloaded.ALLAUTH_TRUSTED_PROXY_COUNT == 1
+        assert reloaded.ALLAUTH_TRUSTED_CLIENT_IP_HEADER == "X-Real-IP"
+    finally:
+        monkeypatch.delenv("TRUSTED_PROXY_COUNT")
+        monkeypatch.delenv("TRUSTED_CLIENT_IP_HEADER")
+        reloaded = importlib.reload(base)
+    assert reloaded.ALLAUTH_TRUSTED_PROXY_COUNT == 0
+
+
+# --- Headers and production settings ---
+
+
+def test_every_page_has_a_strict_content_security_policy(client, dortmund):
+    policy = client.get("/dortmund/").headers["Content-Security-Policy"]
+    directives = dict(part.strip().split(" ", 1) for part in policy.split(";") if part.strip())
+    assert directives["script-src"] == "'self'"  # no inline script, no eval
+    assert directives["object-src"] == "'none'"
+    assert directives["frame-ancestors"] == "'none'"
+    assert "https://tile.openstreetmap.org" in directives["img-src"]
+    assert "unsafe-eval" not in policy
+
+
+def test_the_api_answers_with_the_policy_too(client, dortmund):
+    response = client.get("/api/v1/cities/dortmund/districts")
+    assert "Content-Security-Policy" in response.headers
+
+
+@pytest.mark.parametrize(
+    ("template", "origin"),
+    [
+        ("https://tile.openstreetmap.org/{z}/{x}/{y}.png", "https://tile.openstreetmap.org"),
+        ("https://{s}.tiles.example.org/{z}/{x}/{y}.png", "https://*.tiles.example.org"),
+        ("http://127.0.0.1:8080/tiles/{z}/{x}/{y}.png", "http://127.0.0.1:8080"),
+        ("javascript:alert(1)", ""),
+    ],
+)
+def test_the_tile_servers_origin_goes_into_the_policy(template, origin):
+    from config.settings.base import tile_origin
+
+    assert tile_origin(template) == origin
+
+
+STRONG_KEY = "k7Qz-9vR2mXpL4sT8wY1bN6cF3hJ0dG5aE_uI2oP7qW4eR9tY6uI3oP0aS8dF1gH"
+
+
+def _prod(*args: str, secret: str = STRONG_KEY, tmp_path=None):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    env = {
+        **{key: value for key, value in os.environ.items() if key != "DATABASE_URL"},
+        "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+        "SECRET_KEY": secret,
+        "ALLOWED_HOSTS": "quartier.example.org",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'prod.sqlite3'}",
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_in_production(tmp_path):
+    result = _prod("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+WEAK_KEYS = ["short-key", "a" * 60, "abab" * 20, "django-insecure-" + "x1y2z3w4v5" * 5]
+
+
+@pytest.mark.parametrize("secret", WEAK_KEYS)
+def test_production_refuses_a_weak_secret_key(tmp_path, secret):
+    result = _prod("check", secret=secret, tmp_path=tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY is too weak" in result.stderr
+
+
+def test_production_cookies_and_https(monkeypatch):
+    import importlib
+
+    monkeypatch.setenv("SECRET_KEY", STRONG_KEY)
+    from config.settings import prod
+
+    prod = importlib.reload(prod)
+    assert prod.SESSION_COOKIE_SECURE and prod.CSRF_COOKIE_SECURE
+    assert prod.SECURE_SSL_REDIRECT
+    assert prod.SECURE_HSTS_SECONDS >= 365 * 24 * 3600
+
+
+def test_the_pseudonym_cookie_is_secure_when_sessions_are(client, opinion_map, settings):
+    settings.SESSION_COOKIE_SECURE = True
+    opinion_map.allow_anonymous = True
+    opinion_map.save()
+    statement = opinion_map.statements.order_by("id").first()
+    response = client.post(
+        reverse("conversation_vote", args=["dortmund", opinion_map.pk]),
+        {"statement": statement.pk, "choice": "1"},
+    )
+    assert response.cookies["quartier_pseudonym"]["secure"]
