@@ -260,6 +260,16 @@ def test_a_withdrawn_idea_takes_no_comments_or_supports(dortmund, resident, neig
     assert not Comment.objects.filter(idea=idea).exists()
 
 
+def test_a_withdrawn_idea_without_comments_invites_none(client, dortmund, resident):
+    idea = submit(dortmund, resident)
+    url = reverse("idea_detail", args=["dortmund", idea.pk])
+    assert "Questions and critique help an idea grow." in client.get(url).content.decode()
+    services.idea_withdraw(idea=idea, user=resident, reason="Erledigt")
+    body = client.get(url).content.decode()
+    assert "Questions and critique help an idea grow." not in body
+    assert "No comments." in body
+
+
 def test_only_the_author_withdraws(client, dortmund, resident, neighbour, moderator):
     idea = submit(dortmund, resident)
     for person in (neighbour, moderator):
