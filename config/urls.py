@@ -29,6 +29,7 @@ urlpatterns = [
     path("<slug:city_slug>/", include("quartier.deliberation.urls")),
     path("<slug:city_slug>/", include("quartier.moderation.urls")),
     path("<slug:city_slug>/", include("quartier.participation.urls")),
+    path("<slug:city_slug>/", include("quartier.legal.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -14,6 +14,8 @@ def register_and_verify(page, mailoutbox, email="resi@example.org", name="Resi")
     page.fill("#id_password2", PASSWORD)
     page.fill("#id_display_name", name)
     page.select_option("#id_innovator_type", "resident")
+    page.check("#id_accept_terms")
+    page.check("#id_accept_privacy")
     page.locator("main form button[type=submit]").click()
     page.wait_for_load_state()
     assert len(mailoutbox) == 1

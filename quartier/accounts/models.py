@@ -68,3 +68,24 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email
+
+
+class Consent(models.Model):
+    """A person agreed to one version of one of a city's legal texts, at this time.
+
+    Append-only: a new version of the terms is a new row, so the record shows what was
+    agreed to and when (Art. 7(1) GDPR: the controller must be able to show consent)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="consents")
+    city = models.ForeignKey("cities.City", on_delete=models.CASCADE, related_name="+")
+    document = models.CharField(_("document"), max_length=30)
+    version = models.PositiveIntegerField(_("version"))
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["user", "city", "document"], name="consent_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.document} v{self.version}"

@@ -3,12 +3,14 @@
 from django.db import transaction
 
 from quartier.core import personal_data
+from quartier.core.text import display_name_check
 
-from .models import User
+from .consent import ConsentDocument
+from .models import Consent, User
 
 
 def profile_update(*, user: User, display_name: str, innovator_type: str) -> User:
-    user.display_name = display_name.strip()[:60]
+    user.display_name = display_name_check(display_name.strip()[:60])
     user.innovator_type = innovator_type
     user.save(update_fields=["display_name", "innovator_type"])
     return user
@@ -39,3 +41,25 @@ def account_erase(*, user: User) -> None:
         if section.erase is not None:
             section.erase(user=user)
     user.delete()
+
+
+def consent_record(*, user: User, city, documents: list[ConsentDocument]) -> list[Consent]:
+    """Record that the person agreed to these versions of the city's texts, now."""
+    return Consent.objects.bulk_create(
+        Consent(user=user, city=city, document=doc.document, version=doc.version)
+        for doc in documents
+    )
+
+
+def consents_export(*, user: User) -> list[dict]:
+    """The GDPR registry's "consents" section: what the person agreed to, which version, when.
+    Erased with the account (the rows cascade)."""
+    return [
+        {
+            "city": consent.city.slug,
+            "document": consent.document,
+            "version": consent.version,
+            "given_at": consent.given_at.isoformat(),
+        }
+        for consent in user.consents.select_related("city").order_by("given_at", "pk")
+    ]

@@ -8,8 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from quartier.core.errors import RateLimited
+from quartier.core.rate_limits import rate_limit_check
+
 from . import services
-from .forms import ProfileForm
+from .forms import AccountDeleteForm, ProfileForm
 
 
 @login_required
@@ -25,7 +28,11 @@ def profile(request):
         services.profile_update(user=request.user, **form.cleaned_data)
         messages.success(request, _("Your profile has been saved."))
         return redirect("profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "delete_form": AccountDeleteForm(user=request.user)},
+    )
 
 
 @login_required
@@ -39,8 +46,20 @@ def profile_export(request):
 @require_POST
 @login_required
 def profile_delete(request):
-    if request.POST.get("confirm") != "delete":
-        messages.error(request, _("Please tick the box to confirm that the account should go."))
+    """Deleting the account asks for the password: a session left open is not enough."""
+    try:
+        # Before the password is checked: a stolen session cannot guess it at leisure.
+        rate_limit_check(
+            action="account_delete", actor_id=request.user.pk, limit=5, period_seconds=300
+        )
+    except RateLimited as error:
+        messages.error(request, error.message)
+        return redirect("profile")
+    form = AccountDeleteForm(request.POST, user=request.user)
+    if not form.is_valid():
+        messages.error(
+            request, _("The password is not correct. Your account has not been deleted.")
+        )
         return redirect("profile")
     user = request.user
     logout(request)

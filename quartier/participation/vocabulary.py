@@ -31,3 +31,4 @@ class AuditAction(models.TextChoices):
     ROLE_REVOKE = "role_revoke", _("Role revoked")
     PREMODERATION = "premoderation", _("Pre-moderation switched")
     PROCESS_CHANGE = "process_change", _("Process changed")
+    LEGAL_EDIT = "legal_edit", _("Legal page edited")

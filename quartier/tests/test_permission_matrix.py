@@ -33,7 +33,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
-from quartier.accounts.models import User
+from quartier.accounts.models import Consent, User
 from quartier.api.api import api
 from quartier.cities.models import City
 from quartier.conftest import BORSIGPLATZ, make_user
@@ -49,6 +49,7 @@ from quartier.deliberation.services import (
 )
 from quartier.ideas.models import Comment, Idea, Support
 from quartier.ideas.services import comment_add, idea_submit
+from quartier.legal.models import LegalPage
 from quartier.moderation.models import Report
 from quartier.moderation.services import content_hide, premoderation_set, report_create
 from quartier.participation.models import CityRole, Phase, Process
@@ -1020,10 +1021,41 @@ URL_ROWS: list[Row] = [
         "POST",
         "/accounts/profile/delete/",
         signed_in(went("/")),
-        data={"confirm": "delete"},
+        data={"password": "correct horse battery staple"},  # the fixtures' (quartier/conftest.py)
         state=lambda w, user: user and User.objects.filter(pk=user.pk).exists(),
     ),
     url_row("profile_delete", "GET", "/accounts/profile/delete/", everyone(POST_ONLY)),
+    # Going live (issue #9): the city's legal pages, their edit page, consent to a new version.
+    url_row("legal_page", "GET", D + "/legal/impressum/", everyone(OK)),
+    url_row("legal_page", "GET", D + "/legal/agb/", everyone(NOT_FOUND), label="unknown page"),
+    url_row("legal_page_edit", "GET", D + "/legal/impressum/edit/", only(CITY_ADMINS, OK)),
+    url_row(
+        "legal_page_edit",
+        "POST",
+        D + "/legal/impressum/edit/",
+        only(CITY_ADMINS, went(D + "/legal/impressum/")),
+        data={"text": "Imprint written by the matrix", "contact_email": ""},
+        state=lambda w, user: LegalPage.objects.get(city=w.dortmund, kind="impressum").text,
+    ),
+    url_row(
+        "legal_page_edit",
+        "POST",
+        "/musterstadt/legal/impressum/edit/",
+        only((SYSTEM_ADMIN,), went("/musterstadt/legal/impressum/")),
+        label="another city's page",
+        data={"text": "Imprint written by the matrix", "contact_email": ""},
+        state=lambda w, user: LegalPage.objects.filter(city=w.musterstadt).count(),
+    ),
+    # The world's accounts never agreed to Dortmund's texts: the page asks, the POST records it.
+    url_row("legal_consent", "GET", D + "/legal/consent/", signed_in(OK)),
+    url_row(
+        "legal_consent",
+        "POST",
+        D + "/legal/consent/",
+        signed_in(went(D + "/")),
+        data={"accept": "on"},
+        state=lambda w, user: user and Consent.objects.filter(user=user).count(),
+    ),
     # Third-party groups, one representative row each (see EXEMPT below).
     url_row(
         "admin:index",

@@ -9,6 +9,8 @@ from quartier.ideas import services
 from quartier.ideas.models import Idea
 from quartier.participation.permissions import can_moderate
 
+PASSWORD = "correct horse battery staple"  # the fixtures' (quartier/conftest.py)
+
 
 def test_permissions_by_role(dortmund, resident, unverified, moderator, django_user_model):
     from django.contrib.auth.models import AnonymousUser
@@ -31,6 +33,8 @@ def test_signup_sends_a_verification_mail_and_stores_the_profile(client, db):
             "password2": "ein langes Passwort 42",
             "display_name": "Carla aus Eving",
             "innovator_type": "science",
+            "accept_terms": "on",
+            "accept_privacy": "on",
         },
     )
     assert response.status_code == 302
@@ -74,7 +78,7 @@ def test_erasing_an_account_keeps_content_and_counts_true(client, dortmund, resi
     services.idea_support(idea=idea, user=resident)
     comment = services.comment_add(idea=idea, author=resident, body="Bleibt stehen")
     client.force_login(resident)
-    response = client.post(reverse("profile_delete"), {"confirm": "delete"})
+    response = client.post(reverse("profile_delete"), {"password": PASSWORD})
     assert response.status_code == 302
     assert not User.objects.filter(email="anna@example.org").exists()
     comment.refresh_from_db()

@@ -18,6 +18,8 @@ from quartier.moderation.services import report_create
 from quartier.participation.models import AuditEntry, CityRole, Process
 from quartier.participation.services import role_grant
 
+PASSWORD = "correct horse battery staple"  # the fixtures' (quartier/conftest.py)
+
 SECTIONS = {
     "account",
     "ideas",
@@ -257,7 +259,7 @@ def test_erasure_through_the_profile_page(
 ):
     client.force_login(resident)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("profile_delete"), {"confirm": "delete"})
+        response = client.post(reverse("profile_delete"), {"password": PASSWORD})
     assert response.status_code == 302
     assert not User.objects.filter(email="anna@example.org").exists()
     assert Comment.objects.get(pk=traces["comment"].pk).author is None
@@ -269,7 +271,7 @@ def test_erasure_through_the_profile_page(
 
 def test_erasure_without_confirmation_keeps_everything(client, resident, traces):
     client.force_login(resident)
-    client.post(reverse("profile_delete"), {"confirm": "yes"})
+    client.post(reverse("profile_delete"), {"confirm": "delete", "password": "not her password"})
     assert User.objects.filter(pk=resident.pk).exists()
     assert Participant.objects.filter(pk=traces["participant"].pk).exists()
     assert client.get(reverse("profile_delete")).status_code == 405

@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
+from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -15,6 +16,8 @@ from quartier.deliberation.selectors import conversations_on_idea
 from quartier.deliberation.services import conversation_open, statement_moderate
 from quartier.ideas.models import Idea, InnovationKind, Source
 from quartier.ideas.services import idea_submit
+from quartier.legal.selectors import legal_page_get
+from quartier.legal.services import legal_page_save
 from quartier.participation.models import CityRole
 from quartier.participation.services import role_grant_by_system
 
@@ -99,6 +102,34 @@ EXAMPLE_STATEMENTS = [
     "Ich wohne in der Nordstadt.",
 ]
 
+SITE_NAME = "Quartier Dortmund"
+_EXAMPLE_NOTE = (
+    "> **Beispieltext – von der Stadt zu ersetzen.** Diese Seite zeigt nur, wo der Text "
+    "der Stadt stehen wird; sie ist keine Rechtsauskunft.\n\n"
+)
+EXAMPLE_LEGAL_TEXTS = {
+    "impressum": _EXAMPLE_NOTE
+    + "## Anbieter\n\nStadt Dortmund (Beispiel)  \nFriedensplatz 1  \n44135 Dortmund\n\n"
+    "## Kontakt\n\nE-Mail: quartier@quartier.invalid\n\n"
+    "## Verantwortlich für den Inhalt (§ 18 Abs. 2 MStV)\n\nName der verantwortlichen Person",
+    "datenschutz": _EXAMPLE_NOTE
+    + "## Verantwortliche Stelle\n\nStadt Dortmund (Beispiel), Friedensplatz 1, 44135 Dortmund\n\n"
+    "## Welche Daten wir speichern\n\n* Ihre E-Mail-Adresse (nicht öffentlich)\n"
+    "* Ihren Anzeigenamen (öffentlich, ein Pseudonym ist erlaubt)\n"
+    "* Was Sie schreiben: Ideen, Kommentare, Unterstützungen, Stimmen\n\n"
+    "## Ihre Rechte\n\nSie können Ihre Daten im Profil herunterladen und Ihr Konto löschen "
+    "(Art. 15, 17 und 20 DSGVO).",
+    "nutzungsbedingungen": _EXAMPLE_NOTE
+    + "## Mitmachen\n\nSie brauchen ein Konto mit bestätigter E-Mail-Adresse, um Ideen, "
+    "Kommentare und Unterstützungen zu schreiben.\n\n"
+    "## Netiquette\n\nBitte bleiben Sie sachlich und respektvoll. Beiträge, die gegen diese "
+    "Regeln verstoßen, kann die Moderation ausblenden.",
+    "barrierefreiheit": _EXAMPLE_NOTE
+    + "## Stand der Vereinbarkeit mit den Anforderungen\n\nDiese Plattform soll die "
+    "Anforderungen der BITV 2.0 erfüllen. Die Prüfung durch die Stadt steht noch aus.\n\n"
+    "## Durchsetzungsverfahren\n\nHier nennt die Stadt die Schlichtungsstelle des Landes.",
+}
+
 
 class Command(BaseCommand):
     help = "Load the Dortmund demo city (districts, hotspots, example ideas). Safe to run again."
@@ -130,10 +161,13 @@ class Command(BaseCommand):
             )
             created = self._load_examples(city)
             conversations = self._load_example_conversation(city)
+            legal_pages = self._load_example_legal_pages(city)
+            self._name_site()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Dortmund: {len(districts)} districts, {len(hotspots)} hotspots, "
-                f"{created} example ideas and {conversations} example opinion map added."
+                f"{created} example ideas, {conversations} example opinion map and "
+                f"{legal_pages} example legal pages added."
             )
         )
 
@@ -170,6 +204,25 @@ class Command(BaseCommand):
             is_meta=True,
         )
         return 1
+
+    def _load_example_legal_pages(self, city: City) -> int:
+        # Only pages the city has not written: a rerun never overwrites the city's own text.
+        written = 0
+        for kind, text in EXAMPLE_LEGAL_TEXTS.items():
+            if legal_page_get(city=city, kind=kind) is None:
+                contact = "barrierefreiheit@quartier.invalid" if kind == "barrierefreiheit" else ""
+                legal_page_save(city=city, kind=kind, text=text, contact_email=contact, editor=None)
+                written += 1
+        return written
+
+    def _name_site(self) -> None:
+        # Mails and their subjects name the Site: "[Quartier Dortmund] ...", never example.com.
+        site = Site.objects.get_current()
+        if site.name != SITE_NAME:
+            site.name = SITE_NAME
+            if site.domain == "example.com":
+                site.domain = "localhost:8000"
+            site.save()
 
     def _example_team(self, city: City) -> User:
         # The demo's own editorial account: it moderates Dortmund, nothing else, and cannot
