@@ -46,7 +46,7 @@ demo-db: install
 # The demo: SQLite in var/, the background worker beside the web server, no prompts.
 run: demo-db
 	@echo "Quartier Dortmund: http://$(HOST):$(PORT)/  (Ctrl+C stops the server and the worker)"
-	OPENBLAS_NUM_THREADS=1 $(PY) manage.py db_worker & worker=$$!; \
+	OPENBLAS_NUM_THREADS=1 $(PY) manage.py run_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 

@@ -62,6 +62,9 @@ class Conversation(models.Model):
     # Debounce and mutual exclusion of background runs (see services.conversation_recompute).
     recompute_pending = models.BooleanField(default=False, editable=False)
     computing_since = models.DateTimeField(null=True, blank=True, editable=False)
+    # When the task last queued for this map was due to start: a request still pending long
+    # after it, or a lock held long after it, was lost with its worker and is queued again.
+    recompute_due_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("opinion map")

@@ -172,3 +172,18 @@ def conversation_results_summary(*, conversation: Conversation) -> dict[str, Any
         "groups": groups,
         "map": opinion_map(results),
     }
+
+def conversation_votes_not_in_results(*, conversation: Conversation) -> int:
+    """Votes cast or changed after the stored results read the votes (the results page says so).
+
+    With no request pending, no run holding the lock and no failed run, the last run read every
+    vote (services.conversation_request_recompute): no query is needed.
+    """
+    if not (
+        conversation.recompute_pending or conversation.computing_since or conversation.compute_error
+    ):
+        return 0
+    votes = Vote.objects.filter(statement__conversation=conversation)
+    if conversation.computed_at is not None:
+        votes = votes.filter(updated_at__gt=conversation.computed_at)
+    return votes.count()

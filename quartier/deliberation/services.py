@@ -52,7 +52,8 @@ logger = logging.getLogger(__name__)
 
 # Votes arriving within this window are analysed together in one background run.
 RECOMPUTE_DELAY = timedelta(seconds=5)
-# A run that holds the lock longer than this is taken to have died with its worker.
+# A run that holds the lock longer than this is taken to have died with its worker, and a request
+# still pending this long after its task was due to have lost its task: both are queued again.
 RECOMPUTE_STALE_AFTER = timedelta(minutes=10)
 
 
@@ -314,59 +315,167 @@ def statement_moderate(
 
 
 def conversation_request_recompute(*, conversation: Conversation) -> None:
-    """Ask for one background run; further requests until it starts are folded into it."""
-    claimed = Conversation.objects.filter(pk=conversation.pk, recompute_pending=False).update(
-        recompute_pending=True
+    """Ask for one background run; further requests until it starts are folded into it.
+
+    Only the request that sets the pending flag queues a task (debouncing). Every other request
+    checks, once its transaction has committed, that a run will still read what it wrote: a run
+    may have taken the flag in between, or the run that should come may have died with its worker.
+    """
+    conversation_id = conversation.pk
+    due = timezone.now() + RECOMPUTE_DELAY
+    claimed = Conversation.objects.filter(pk=conversation_id, recompute_pending=False).update(
+        recompute_pending=True, recompute_due_at=due
     )
     if claimed:
-        transaction.on_commit(lambda: _enqueue_recompute(conversation.pk))
+        transaction.on_commit(lambda: _enqueue_recompute(conversation_id, at=due))
+    else:
+        transaction.on_commit(lambda: _recompute_ensure_queued(conversation_id))
 
 
-def _enqueue_recompute(conversation_id: int) -> None:
+def _enqueue_recompute(conversation_id: int, *, at: datetime | None = None) -> None:
     from .tasks import recompute_conversation
 
     runner = recompute_conversation
     if runner.get_backend().supports_defer:
-        runner = runner.using(run_after=timezone.now() + RECOMPUTE_DELAY)
+        runner = runner.using(run_after=at or timezone.now() + RECOMPUTE_DELAY)
     runner.enqueue(conversation_id)
 
 
+def _recompute_lost(now: datetime) -> Q:
+    """Work is owed, no live run holds the lock, and no task is due any more: it was lost.
+
+    A lock older than RECOMPUTE_STALE_AFTER died with its worker (the votes it read were never
+    stored); a pending request whose task was due that long ago lost its task (a worker killed
+    before the run's last step, an enqueue that failed after the commit).
+    """
+    overdue = now - RECOMPUTE_STALE_AFTER
+    no_live_run = Q(computing_since__isnull=True, recompute_pending=True) | Q(
+        computing_since__lt=overdue
+    )
+    no_task_due = Q(recompute_due_at__isnull=True) | Q(recompute_due_at__lt=overdue)
+    return no_live_run & no_task_due
+
+
+def _recompute_requeue(conversation_id: int, condition: Q, *, at: datetime) -> bool:
+    """Queue a run if ``condition`` still holds; one conditional UPDATE decides who queues it."""
+    requeued = Conversation.objects.filter(condition, pk=conversation_id).update(
+        recompute_pending=True, recompute_due_at=at
+    )
+    if requeued:
+        _enqueue_recompute(conversation_id, at=at)
+    return bool(requeued)
+
+
+def _recompute_ensure_queued(conversation_id: int) -> None:
+    """After the commit of a request that found the flag already set."""
+    now = timezone.now()
+    # A flag cleared meanwhile means a run took it after our transaction looked, and may have read
+    # the votes before our commit: one more run. A lost run or task: queue it again.
+    _recompute_requeue(
+        conversation_id,
+        Q(recompute_pending=False) | _recompute_lost(now),
+        at=now + RECOMPUTE_DELAY,
+    )
+
+
+def conversation_recompute_sweep() -> int:
+    """Queue a run for every map whose run or task was lost (the worker calls this regularly).
+
+    Returns how many runs were queued.
+    """
+    now = timezone.now()
+    lost = Conversation.objects.filter(_recompute_lost(now)).values_list("pk", flat=True)
+    return sum(
+        _recompute_requeue(conversation_id, _recompute_lost(now), at=now)
+        for conversation_id in list(lost)
+    )
+
+
 def conversation_recompute(*, conversation_id: int) -> bool:
-    """Run the opinion analysis; at most one run per conversation at a time.
+    """Run the opinion analysis now, unless another live run holds the lock.
 
     Returns False when another run holds the lock (it will pick up the pending request).
     A failed run keeps the previous results and records the error.
     """
     now = timezone.now()
-    locked = (
-        Conversation.objects.filter(pk=conversation_id)
-        .filter(
-            Q(computing_since__isnull=True) | Q(computing_since__lt=now - RECOMPUTE_STALE_AFTER)
-        )
-        .update(computing_since=now, recompute_pending=False)
-    )
-    if not locked:
+    free = Q(computing_since__isnull=True) | Q(computing_since__lt=now - RECOMPUTE_STALE_AFTER)
+    if not _recompute_lock(conversation_id, free, now):
         return False
+    return _recompute_run(conversation_id, locked_at=now)
+
+
+def conversation_recompute_requested(*, conversation_id: int) -> bool:
+    """The background task: run if a run is owed and no live run holds the lock.
+
+    A task that finds the lock held does not just end: should the holder have died, the
+    request it folded in would never run. It queues a follow-up for when that lock goes stale
+    (a no-op if the holder finished and nothing is pending by then).
+    """
+    now = timezone.now()
+    owed = Q(computing_since__isnull=True, recompute_pending=True) | Q(
+        computing_since__lt=now - RECOMPUTE_STALE_AFTER
+    )
+    if _recompute_lock(conversation_id, owed, now):
+        return _recompute_run(conversation_id, locked_at=now)
+    holder = (
+        Conversation.objects.filter(pk=conversation_id, computing_since__isnull=False)
+        .values_list("computing_since", flat=True)
+        .first()
+    )
+    from .tasks import recompute_conversation
+
+    # Without deferred tasks (the immediate backend of the tests) the holder runs in this process.
+    if holder is not None and recompute_conversation.get_backend().supports_defer:
+        stale_at = holder + RECOMPUTE_STALE_AFTER
+        _recompute_requeue(
+            conversation_id,
+            Q(computing_since=holder)
+            & (Q(recompute_due_at__isnull=True) | Q(recompute_due_at__lt=stale_at)),
+            at=stale_at,
+        )
+    return False
+
+
+def _recompute_lock(conversation_id: int, condition: Q, now: datetime) -> bool:
+    # The conditional UPDATE is the lock: at most one run per conversation. The lock's time is
+    # also the run's token: a run whose lock was taken over writes nothing.
+    return bool(
+        Conversation.objects.filter(condition, pk=conversation_id).update(
+            computing_since=now, recompute_pending=False
+        )
+    )
+
+
+def _recompute_run(conversation_id: int, *, locked_at: datetime) -> bool:
     conversation = Conversation.objects.get(pk=conversation_id)
+    mine = Conversation.objects.filter(pk=conversation_id, computing_since=locked_at)
     try:
         results, state, vote_count = _analyse(conversation)
     except Exception as error:
         logger.exception("Opinion analysis of conversation %s failed", conversation_id)
-        Conversation.objects.filter(pk=conversation_id).update(
-            computing_since=None, compute_error=f"{type(error).__name__}: {error}"[:2_000]
+        mine.update(computing_since=None, compute_error=f"{type(error).__name__}: {error}"[:2_000])
+    else:
+        stored = mine.update(
+            results=results,
+            engine_state=state,
+            # The results are as of the lock: the votes were read right after it.
+            computed_at=locked_at,
+            computed_votes=vote_count,
+            compute_error="",
+            computing_since=None,
         )
-        return True
-    Conversation.objects.filter(pk=conversation_id).update(
-        results=results,
-        engine_state=state,
-        computed_at=timezone.now(),
-        computed_votes=vote_count,
-        compute_error="",
-        computing_since=None,
+        if not stored:
+            logger.warning(
+                "Opinion analysis of conversation %s was taken over as stale; result dropped",
+                conversation_id,
+            )
+    # Requests that came in during this run (or a failed one) were folded into this lock; a run
+    # that was taken over leaves them to the run that holds the lock now.
+    _recompute_requeue(
+        conversation_id,
+        Q(recompute_pending=True, computing_since__isnull=True),
+        at=timezone.now() + RECOMPUTE_DELAY,
     )
-    # Votes that came in during this run asked for another one; it was folded into this lock.
-    if Conversation.objects.filter(pk=conversation_id, recompute_pending=True).exists():
-        _enqueue_recompute(conversation_id)
     return True
 
 

@@ -5,6 +5,6 @@ from django_tasks import task
 
 @task()
 def recompute_conversation(conversation_id: int) -> None:
-    from .services import conversation_recompute
+    from .services import conversation_recompute_requested
 
-    conversation_recompute(conversation_id=conversation_id)
+    conversation_recompute_requested(conversation_id=conversation_id)

@@ -26,6 +26,7 @@ from .selectors import (
     conversation_get,
     conversation_list,
     conversation_results_summary,
+    conversation_votes_not_in_results,
     moderation_queue,
     participant_find,
     participant_progress,
@@ -232,6 +233,7 @@ def conversation_results(request, city_slug: str, conversation_id: int):
             "city": city,
             "conversation": conversation,
             **conversation_results_summary(conversation=conversation),
+            "newer_votes": conversation_votes_not_in_results(conversation=conversation),
         },
     )
 
