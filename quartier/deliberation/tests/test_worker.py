@@ -337,7 +337,7 @@ def test_a_worker_killed_mid_run_is_recovered_by_the_next_worker(workers, monkey
         vote(conversation, "second@example.org")
         workers.wait_for(workers.started.exists, "The slow run")
         vote(conversation, "third@example.org")
-        waiting = tasks().get(status=TaskResultStatus.READY)
+        waiting = tasks().filter(status=TaskResultStatus.READY).latest("enqueued_at")
         assert fetched().computing_since is not None
         first.send_signal(signal.SIGKILL)
         first.wait(timeout=10)
