@@ -24,6 +24,7 @@ from quartier.accounts.permissions import can_participate
 from quartier.cities.models import City
 from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
+from quartier.core.text import text_check
 from quartier.moderation.services import reports_resolve
 from quartier.participation.permissions import can_moderate, process_allows
 from quartier.participation.services import (
@@ -61,6 +62,7 @@ def _statement_text(text: str) -> str:
     text = " ".join((text or "").replace("\x00", "").split())
     if not text:
         raise ConversationError(_("A statement must not be empty."))
+    text_check(text, field=_("A statement"))
     if len(text) > STATEMENT_MAX_LENGTH:
         raise ConversationError(
             _("A statement has at most %(max)d characters (this one has %(length)d).")
@@ -92,6 +94,7 @@ def conversation_open(
     question = " ".join((question or "").split())
     if not question:
         raise ConversationError(_("Please ask a question."))
+    text_check(question, field=_("The question"))
     opens_at = opens_at or timezone.now()
     if closes_at is not None and closes_at <= opens_at:
         raise ConversationError(_("The end must lie after the start."))

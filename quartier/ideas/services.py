@@ -15,6 +15,7 @@ from quartier.cities.models import City
 from quartier.cities.services import city_touch_ideas, district_for_idea_location
 from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
+from quartier.core.text import text_check
 from quartier.moderation.services import premoderation_fields
 
 from .errors import EditConflict, IdeaError
@@ -45,7 +46,7 @@ def _require_analog_editor(user: User, city: City) -> None:
 
 
 def _clean_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
-    text = (value or "").replace("\x00", "").strip()
+    text = text_check((value or "").replace("\x00", "").strip(), field=field)
     if required and not text:
         raise IdeaError(_("%(field)s must not be empty.") % {"field": field})
     if len(text) > max_length:

@@ -14,6 +14,7 @@ from quartier.accounts.permissions import can_participate
 from quartier.cities.models import City
 from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
+from quartier.core.text import text_check
 from quartier.participation.permissions import can_administer_city, can_moderate
 from quartier.participation.services import audit_record
 from quartier.participation.vocabulary import AuditAction
@@ -24,7 +25,7 @@ from .registry import ContentKind, kind_for_model
 
 
 def clean_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
-    text = (value or "").replace("\x00", "").strip()
+    text = text_check((value or "").replace("\x00", "").strip(), field=field)
     if required and not text:
         raise ModerationError(_("%(field)s must not be empty.") % {"field": field})
     if len(text) > max_length:

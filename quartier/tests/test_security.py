@@ -10,6 +10,7 @@ from django.test import RequestFactory, override_settings
 from django.urls import path, reverse
 
 from quartier.core.middleware import DatabaseBusyMiddleware
+from quartier.core.text import TextRefused, display_name_check, text_check
 from quartier.deliberation import services as deliberation_services
 
 
@@ -351,3 +352,167 @@ def test_the_pseudonym_cookie_is_secure_when_sessions_are(client, opinion_map, s
         {"statement": statement.pk, "choice": "1"},
     )
     assert response.cookies["quartier_pseudonym"]["secure"]
+
+
+# --- Text that hides what it says, and names that pose as staff (quartier/core/text.py) ---
+
+ZERO_WIDTH_ONLY = "\u200b\u200c\u200d\u2060\ufeff"
+RLO_TITLE = "Spielplatz \u202eredeiw\u202c"
+HANGUL_FILLER = "\u3164\u3164"
+
+
+@pytest.mark.parametrize("value", [ZERO_WIDTH_ONLY, HANGUL_FILLER, " \u200b ", "\u2800"])
+def test_text_of_invisible_characters_only_is_refused(value):
+    with pytest.raises(TextRefused) as error:
+        text_check(value, field="Title")
+    assert "visible characters" in error.value.message
+
+
+@pytest.mark.parametrize("value", [RLO_TITLE, "a\u202db", "a\u2066b\u2069"])
+def test_direction_overrides_are_refused(value):
+    with pytest.raises(TextRefused) as error:
+        text_check(value, field="Title")
+    assert "direction" in error.value.message
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["Trinkbrunnen am Borsigplatz", "مرحبا Dortmund\u200f", "Zeile 1\nZeile 2\tTab", "Ünal 👋"],
+)
+def test_ordinary_text_passes(value):
+    assert text_check(value, field="Title") == value
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Moderation",
+        "moderator",
+        "Moderatorin Anna",
+        "ADMIN",
+        "Admin1",
+        "4dmin",
+        "Adm\u200bin",
+        "Administrator",
+        "Staff",
+        "Stadt Dortmund",
+        "Quartier-Team",
+        "Mitarbeiter der Stadt",
+        "Verwaltung",
+        "m0derator",
+        "Аdmin",  # a Cyrillic А
+        "Àdmin",
+    ],
+)
+def test_a_display_name_may_not_pose_as_staff(name):
+    with pytest.raises(TextRefused) as error:
+        display_name_check(name)
+    assert "kept for the city's staff" in error.value.message
+
+
+@pytest.mark.parametrize(
+    "name", ["Erika M.", "Altstadtliebe", "Nordstadt-Gärtnerin", "Modellbau Kai", "Adminah"]
+)
+def test_ordinary_display_names_pass(name):
+    assert display_name_check(name) == name
+
+
+def _idea(city, author, **overrides):
+    from quartier.conftest import BORSIGPLATZ
+    from quartier.ideas import services as idea_services
+
+    data = {
+        "city": city,
+        "author": author,
+        "title": "Trinkbrunnen",
+        "summary": "Wasser für alle.",
+        "description": "Ein Brunnen hilft bei Hitze.",
+        "kind": "ecological",
+        "innovator_type": "resident",
+        "lat": BORSIGPLATZ[0],
+        "lon": BORSIGPLATZ[1],
+    }
+    data.update(overrides)
+    return idea_services.idea_submit(**data)
+
+
+@pytest.mark.parametrize("title", [ZERO_WIDTH_ONLY, RLO_TITLE])
+def test_an_idea_title_that_hides_itself_is_refused(dortmund, resident, title):
+    from quartier.ideas.models import Idea
+
+    with pytest.raises(TextRefused):
+        _idea(dortmund, resident, title=title)
+    assert not Idea.objects.filter(author=resident).exists()
+
+
+def test_a_comment_of_zero_width_spaces_is_refused(dortmund, resident):
+    from quartier.ideas import services as idea_services
+
+    idea = _idea(dortmund, resident)
+    with pytest.raises(TextRefused):
+        idea_services.comment_add(idea=idea, author=resident, body=ZERO_WIDTH_ONLY)
+    assert idea.comments.count() == 0
+
+
+@pytest.mark.parametrize("text", [ZERO_WIDTH_ONLY, RLO_TITLE])
+def test_a_statement_that_hides_itself_is_refused(opinion_map, resident, text):
+    participant = deliberation_services.participant_join(conversation=opinion_map, user=resident)
+    with pytest.raises(TextRefused):
+        deliberation_services.statement_submit(participant=participant, text=text)
+    assert not opinion_map.statements.filter(author=participant).exists()
+
+
+def test_a_question_with_an_override_is_refused(dortmund, moderator):
+    with pytest.raises(TextRefused):
+        deliberation_services.conversation_open(
+            city=dortmund, creator=moderator, question=RLO_TITLE, seed_statements=[]
+        )
+
+
+def test_a_report_reason_of_zero_width_spaces_is_refused(dortmund, resident, neighbour, moderator):
+    from quartier.moderation.services import content_hide
+
+    idea = _idea(dortmund, resident)
+    with pytest.raises(TextRefused):
+        content_hide(target=idea, moderator=moderator, reason=ZERO_WIDTH_ONLY)
+    idea.refresh_from_db()
+    assert idea.hidden_at is None
+
+
+def test_the_profile_refuses_a_staff_name(client, resident):
+    client.force_login(resident)
+    response = client.post(
+        reverse("profile"),
+        {"display_name": "Moderation", "innovator_type": "resident"},
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "kept for the city" in response.content.decode()
+    resident.refresh_from_db()
+    assert resident.display_name != "Moderation"
+
+
+def test_the_profile_service_refuses_an_invisible_name(resident):
+    from quartier.accounts.services import profile_update
+
+    with pytest.raises(TextRefused):
+        profile_update(user=resident, display_name=ZERO_WIDTH_ONLY, innovator_type="resident")
+
+
+def test_sign_up_refuses_a_staff_name(client, db):
+    from quartier.accounts.models import User
+
+    response = client.post(
+        reverse("account_signup"),
+        {
+            "email": "neu@example.org",
+            "password1": "a-long-Passw0rd!",
+            "password2": "a-long-Passw0rd!",
+            "display_name": "Stadt Dortmund",
+            "innovator_type": "resident",
+            "accept_terms": "on",
+            "accept_privacy": "on",
+        },
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "kept for the city" in response.content.decode()
+    assert not User.objects.filter(email="neu@example.org").exists()
