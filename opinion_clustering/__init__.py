@@ -11,7 +11,10 @@ keeps between updates: who is in the conversation, the last principal axes, base
 group clusterings (warm starts), and the k-smoother. Deliberate differences from Polis: the
 principal axes are computed exactly instead of by 100 warm-started power iterations; rows are
 taken in participant-id order; a k whose k-means lost a cluster does not compete for k; a
-group's best-agree statement is always reported as an agree. Command line: `quartier-opinion`.
+group's best-agree statement is always reported as an agree, and is one the group agrees with
+more than the rest; a statement with the same clear majority in every group is common ground
+(`Analysis.common_ground`), never a group's distinguishing statement.
+Command line: `quartier-opinion`.
 """
 
 from opinion_clustering.clustering import Cluster
@@ -23,8 +26,11 @@ from opinion_clustering.conversation import (
     analyze,
 )
 from opinion_clustering.statistics import (
+    CommonGround,
+    CommonGroundStatement,
     Consensus,
     ConsensusStatement,
+    GroupShare,
     RepresentativeStatement,
     VoteTallies,
 )
@@ -35,8 +41,11 @@ __all__ = [
     "Cluster",
     "ClusteringOptions",
     "ClusteringState",
+    "CommonGround",
+    "CommonGroundStatement",
     "Consensus",
     "ConsensusStatement",
+    "GroupShare",
     "KSmoother",
     "RepresentativeStatement",
     "VoteEvent",

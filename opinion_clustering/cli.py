@@ -70,6 +70,10 @@ def analysis_as_json(analysis: Analysis) -> dict[str, Any]:
             "agree": [asdict(statement) for statement in analysis.consensus.agree],
             "disagree": [asdict(statement) for statement in analysis.consensus.disagree],
         },
+        "common_ground": {
+            "agree": [asdict(statement) for statement in analysis.common_ground.agree],
+            "disagree": [asdict(statement) for statement in analysis.common_ground.disagree],
+        },
         "silhouettes": {str(k): value for k, value in analysis.silhouettes.items()},
         "participants_in_conversation": len(analysis.in_conversation),
     }

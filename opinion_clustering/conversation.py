@@ -21,9 +21,11 @@ from opinion_clustering.pca import (
     statement_extremity,
 )
 from opinion_clustering.statistics import (
+    CommonGround,
     Consensus,
     RepresentativeStatement,
     VoteTallies,
+    common_ground,
     group_informed_consensus,
     majority_consensus,
     representative_statements,
@@ -132,7 +134,8 @@ class Analysis:
     group_tallies: VoteTallies  # rows follow group_ids
     group_ids: tuple[int, ...]
     repness: dict[int, tuple[RepresentativeStatement, ...]]
-    consensus: Consensus
+    consensus: Consensus  # Polis' majority of everyone, whatever the groups think
+    common_ground: CommonGround  # what every group agrees (or disagrees) with
     group_informed_consensus: dict[int, float]
     statement_extremity: dict[int, float]
     priorities: dict[int, float]
@@ -245,6 +248,7 @@ def analyze(
         if group_ids
         else {},
         consensus=majority_consensus(everyone_tallies, statement_ids, zeroed_ids),
+        common_ground=common_ground(group_tallies, group_ids, statement_ids, zeroed_ids),
         group_informed_consensus=_by_statement(statement_ids, consensus_values)
         if group_ids
         else {},

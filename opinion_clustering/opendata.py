@@ -41,6 +41,36 @@ class Participant:
 
 
 @dataclass(frozen=True)
+class ExportedAnalysis:
+    """What an export says about an analysis: groups, group-informed consensus, when.
+
+    An application that stores its analysis (rather than the engine's `Analysis` object) passes
+    this, so that the export carries exactly the analysis it shows.
+    """
+
+    groups: Mapping[int, int]  # participant id -> group id, clustered participants only
+    group_informed_consensus: Mapping[int, float]
+    in_conversation: int
+    group_count: int
+    computed_at: str = ""  # ISO 8601; empty when unknown
+    votes: int | None = None  # how many votes the analysis saw, when known
+
+    @classmethod
+    def of(cls, analysis: Analysis, *, computed_at: str = "") -> ExportedAnalysis:
+        return cls(
+            groups=analysis.groups,
+            group_informed_consensus=analysis.group_informed_consensus,
+            in_conversation=len(analysis.in_conversation),
+            group_count=len(analysis.group_clusters),
+            computed_at=computed_at,
+        )
+
+
+def _exported(analysis: Analysis | ExportedAnalysis | None) -> ExportedAnalysis | None:
+    return ExportedAnalysis.of(analysis) if isinstance(analysis, Analysis) else analysis
+
+
+@dataclass(frozen=True)
 class OpenDataConversation:
     votes: tuple[VoteEvent, ...]
     statements: tuple[Statement, ...] = ()
@@ -140,10 +170,11 @@ def write_conversation(
     *,
     votes: Sequence[VoteEvent],
     statements: Sequence[Statement],
-    analysis: Analysis | None = None,
+    analysis: Analysis | ExportedAnalysis | None = None,
     summary: Mapping[str, str] | None = None,
 ) -> None:
     """Write the four files; groups and group-informed consensus come from `analysis` if given."""
+    analysis = _exported(analysis)
     folder.mkdir(parents=True, exist_ok=True)
     ordered_votes = sorted(votes, key=lambda event: event.timestamp)
     matrix = VoteMatrix.from_events(ordered_votes)
@@ -176,8 +207,12 @@ def _vote_totals(matrix: VoteMatrix, vote: int) -> dict[int, int]:
 
 
 def write_statements(
-    path: Path, statements: Sequence[Statement], matrix: VoteMatrix, analysis: Analysis | None
+    path: Path,
+    statements: Sequence[Statement],
+    matrix: VoteMatrix,
+    analysis: Analysis | ExportedAnalysis | None,
 ) -> None:
+    analysis = _exported(analysis)
     agrees, disagrees = _vote_totals(matrix, AGREE), _vote_totals(matrix, DISAGREE)
     consensus = analysis.group_informed_consensus if analysis else {}
     with path.open("w", newline="", encoding="utf-8") as handle:
@@ -217,8 +252,12 @@ def write_statements(
 
 
 def write_participants(
-    path: Path, statements: Sequence[Statement], matrix: VoteMatrix, analysis: Analysis | None
+    path: Path,
+    statements: Sequence[Statement],
+    matrix: VoteMatrix,
+    analysis: Analysis | ExportedAnalysis | None,
 ) -> None:
+    analysis = _exported(analysis)
     statement_ids = sorted({s.id for s in statements} | set(matrix.statement_ids))
     authored: dict[int, int] = {}
     for statement in statements:
@@ -260,15 +299,20 @@ def write_participants(
 def _summary(
     matrix: VoteMatrix,
     statements: Sequence[Statement],
-    analysis: Analysis | None,
+    analysis: ExportedAnalysis | None,
     given: Mapping[str, str],
 ) -> dict[str, str]:
     summary = dict(given)
     summary["voters"] = str(len(matrix.participant_ids))
-    summary["voters-in-conv"] = str(len(analysis.in_conversation) if analysis else 0)
+    summary["voters-in-conv"] = str(analysis.in_conversation if analysis else 0)
     summary["commenters"] = str(len({s.author_id for s in statements if s.author_id is not None}))
     summary["comments"] = str(len(statements))
-    summary["groups"] = str(len(analysis.group_clusters) if analysis else 0)
+    summary["groups"] = str(analysis.group_count if analysis else 0)
+    # Not in Polis' exports: when the groups and consensus above were computed, and from how
+    # many votes (votes.csv may hold later ones).
+    summary["computed-at"] = analysis.computed_at if analysis else ""
+    if analysis is not None and analysis.votes is not None:
+        summary["votes-in-analysis"] = str(analysis.votes)
     return summary
 
 

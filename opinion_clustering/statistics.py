@@ -2,6 +2,9 @@
 
 Formulas follow compdemocracy/polis math/src/polismath/math/{repness,stats,conversation}.clj.
 Counts use Polis' internal sign (agree = -1); a pass counts as seen.
+
+Two deliberate departures from Polis keep "common ground" and "what sets a group apart" from
+contradicting each other (see `common_ground` and `representative_statements`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,13 @@ Z_90 = 1.2816  # one-sided 90 % critical value of the standard normal
 META_PRIORITY = 7.0
 REPRESENTATIVE_LIMIT = 5
 CONSENSUS_LIMIT = 5
+# Common ground: in EVERY group more than this share of the group's votes on the statement
+# (passes count as votes) go the same way, from at least COMMON_GROUND_MIN_VOTES votes in each
+# group, and each group's share passes Polis' one-sided 90 % proportion test. 60 % is a clear
+# majority that a small group can still reach (3 of 4, 2 of 3 is too thin for the test).
+COMMON_GROUND_MAJORITY = 0.6
+COMMON_GROUND_MIN_VOTES = 3
+COMMON_GROUND_LIMIT = 5
 
 Direction = Literal["agree", "disagree"]
 IntMatrix = NDArray[np.int64]
@@ -59,6 +69,31 @@ class ConsensusStatement:
 class Consensus:
     agree: tuple[ConsensusStatement, ...]
     disagree: tuple[ConsensusStatement, ...]
+
+
+@dataclass(frozen=True)
+class GroupShare:
+    """How one group voted on a statement: n_success of its n_trials votes went `direction`."""
+
+    group_id: int
+    n_success: int
+    n_trials: int
+
+
+@dataclass(frozen=True)
+class CommonGroundStatement:
+    statement_id: int
+    direction: Direction
+    shares: tuple[GroupShare, ...]  # one per group, in group order
+    # Product over groups of (n_success + 1) / (n_trials + 2): Polis' group-informed consensus
+    # for agreement, and the same product of disagreements for shared rejection.
+    score: float
+
+
+@dataclass(frozen=True)
+class CommonGround:
+    agree: tuple[CommonGroundStatement, ...] = ()
+    disagree: tuple[CommonGroundStatement, ...] = ()
 
 
 def tally(values: FloatMatrix, membership: NDArray[np.bool_]) -> VoteTallies:
@@ -189,14 +224,22 @@ def representative_statements(
     statement_ids: Sequence[int],
     excluded: Collection[int] = frozenset(),
 ) -> dict[int, tuple[RepresentativeStatement, ...]]:
-    """Polis' select-rep-comments: up to five per group, its best agree statement first."""
+    """Polis' select-rep-comments: up to five per group, its best agree statement first.
+
+    Unlike Polis, a statement on which every group has the same clear majority is nobody's
+    distinguishing statement (it is common ground), and the best agree statement must be one
+    the group agrees with more than the rest does: Polis falls back to the group's most agreed
+    statement, which put what everyone agrees with at the head of every group's list.
+    """
     stats = _group_statement_stats(tallies)
     passes = ((stats.rat > Z_90) & (stats.pat > Z_90)) | ((stats.rdt > Z_90) & (stats.pdt > Z_90))
     agree_score = stats.ra * stats.rat * stats.pa * stats.pat
-    probability_score = stats.pa * stats.pat
     best_test = np.maximum(stats.rat, stats.rdt)
     excluded_set = set(excluded)
-    columns = [c for c, tid in enumerate(statement_ids) if tid not in excluded_set]
+    shared = np.logical_or(*shared_majorities(tallies))
+    columns = [
+        c for c, tid in enumerate(statement_ids) if tid not in excluded_set and not shared[c]
+    ]
     result: dict[int, tuple[RepresentativeStatement, ...]] = {}
     for g, group_id in enumerate(group_ids):
         sufficient: list[int] = []
@@ -205,9 +248,13 @@ def representative_statements(
         for c in columns:
             if passes[g, c]:
                 sufficient.append(c)
-            if not sufficient and (best is None or best_test[g, c] > best_test[g, best]):
+            if (
+                not sufficient
+                and best_test[g, c] > 0  # leans away from the rest, if not significantly
+                and (best is None or best_test[g, c] > best_test[g, best])
+            ):
                 best = c
-            if _beats_best_agree(stats, agree_score, probability_score, g, c, best_agree):
+            if _beats_best_agree(stats, agree_score, g, c, best_agree):
                 best_agree = c
         head: list[RepresentativeStatement] = []
         if best_agree is not None:
@@ -235,18 +282,18 @@ def representative_statements(
 def _beats_best_agree(
     stats: _GroupStatementStats,
     agree_score: FloatMatrix,
-    probability_score: FloatMatrix,
     g: int,
     c: int,
     current: int | None,
 ) -> bool:
     if stats.na[g, c] == 0 and stats.nd[g, c] == 0:
         return False  # never let an unvoted statement represent a group
-    if current is not None and stats.ra[g, current] > 1.0:
-        return bool(agree_score[g, c] > agree_score[g, current])
+    if not (stats.ra[g, c] > 1.0 and stats.rat[g, c] > 0):
+        return False  # agreed no more than by the rest: it does not set the group apart
     if current is not None:
-        return bool(probability_score[g, c] > probability_score[g, current])
-    return bool(stats.pat[g, c] > Z_90 or (stats.ra[g, c] > 1.0 and stats.pa[g, c] > 0.5))
+        # Polis compares by the agree metric once its best agree has ra > 1, as all ours do.
+        return bool(agree_score[g, c] > agree_score[g, current])
+    return bool(stats.pat[g, c] > Z_90 or stats.pa[g, c] > 0.5)
 
 
 def majority_consensus(
@@ -276,6 +323,67 @@ def majority_consensus(
         )
 
     return Consensus(agree=top(na, pa, pat), disagree=top(nd, pd, pdt))
+
+
+def shared_majorities(tallies: VoteTallies) -> tuple[NDArray[np.bool_], NDArray[np.bool_]]:
+    """Per statement: every group voted on it and more than COMMON_GROUND_MAJORITY of each
+    group's votes agree (first array) or disagree (second); False when there are no groups."""
+    seen = tallies.seen.astype(np.float64)
+    if seen.shape[0] == 0:
+        nothing = np.zeros(seen.shape[1], dtype=bool)
+        return nothing, nothing.copy()
+    voted = (seen > 0).all(axis=0)
+    threshold = COMMON_GROUND_MAJORITY * seen
+    every_agrees = np.asarray(voted & (tallies.agree > threshold).all(axis=0), dtype=bool)
+    every_disagrees = np.asarray(voted & (tallies.disagree > threshold).all(axis=0), dtype=bool)
+    return every_agrees, every_disagrees
+
+
+def common_ground(
+    tallies: VoteTallies,
+    group_ids: Sequence[int],
+    statement_ids: Sequence[int],
+    excluded: Collection[int] = frozenset(),
+) -> CommonGround:
+    """What every group agrees (or disagrees) with by a clear, significant majority.
+
+    Ranked by group-informed consensus, as the list Polis' report shows, but only within the
+    statements every group shares: the product alone ranks a 100 % / 0 % split of two small
+    groups above weaker agreement elsewhere. Thresholds: see COMMON_GROUND_MAJORITY.
+    """
+    if not group_ids:
+        return CommonGround()
+    na, nd, ns = (t.astype(np.float64) for t in (tallies.agree, tallies.disagree, tallies.seen))
+    every_agrees, every_disagrees = shared_majorities(tallies)
+    enough = (ns >= COMMON_GROUND_MIN_VOTES).all(axis=0)
+    excluded_set = set(excluded)
+    allowed = np.array([tid not in excluded_set for tid in statement_ids], dtype=bool)
+
+    def side(
+        successes: FloatMatrix, shared: NDArray[np.bool_], direction: Direction
+    ) -> tuple[CommonGroundStatement, ...]:
+        significant = (proportion_test(successes, ns) > Z_90).all(axis=0)
+        eligible = np.flatnonzero(shared & enough & significant & allowed).tolist()
+        scores = np.prod((successes + 1) / (ns + 2), axis=0)
+        eligible.sort(key=lambda c: -scores[c])  # stable: ties keep statement order
+        return tuple(
+            CommonGroundStatement(
+                statement_id=statement_ids[c],
+                direction=direction,
+                shares=tuple(
+                    GroupShare(
+                        group_id=group_id, n_success=int(successes[g, c]), n_trials=int(ns[g, c])
+                    )
+                    for g, group_id in enumerate(group_ids)
+                ),
+                score=float(scores[c]),
+            )
+            for c in eligible[:COMMON_GROUND_LIMIT]
+        )
+
+    return CommonGround(
+        agree=side(na, every_agrees, "agree"), disagree=side(nd, every_disagrees, "disagree")
+    )
 
 
 def group_informed_consensus(tallies: VoteTallies) -> NDArray[np.float64]:

@@ -7,6 +7,7 @@ from opinion_clustering import Analysis, VoteEvent, VoteMatrix, analyze
 from opinion_clustering.cli import main
 from opinion_clustering.opendata import (
     MODERATED_OUT,
+    ExportedAnalysis,
     Statement,
     read_conversation,
     write_conversation,
@@ -84,6 +85,9 @@ def test_cli_prints_the_documented_json(
     assert set(printed["group_informed_consensus"]) == {str(t) for t in range(12)}  # 12: no votes
     assert set(printed["repness"]) == {str(g) for g in analysis.group_ids}
     assert set(printed["consensus"]) == {"agree", "disagree"}
+    assert [s["statement_id"] for s in printed["common_ground"]["agree"]] == [
+        s.statement_id for s in analysis.common_ground.agree
+    ]
 
 
 def test_cli_forces_k_and_exports(
@@ -96,3 +100,34 @@ def test_cli_forces_k_and_exports(
     assert (tmp_path / "again" / "participants-votes.csv").exists()
     assert main(["analyze", str(folder)]) == 0
     assert "group-informed consensus" in capsys.readouterr().out
+
+
+def test_a_stored_analysis_exports_like_the_analysis_itself(
+    exported: Exported, tmp_path: Path
+) -> None:
+    folder, events, statements, analysis = exported
+    stored = ExportedAnalysis(
+        groups=dict(analysis.groups),
+        group_informed_consensus=dict(analysis.group_informed_consensus),
+        in_conversation=len(analysis.in_conversation),
+        group_count=len(analysis.group_ids),
+        computed_at="2026-12-02T15:00:00+00:00",
+        votes=len(events),
+    )
+    again = tmp_path / "again"
+    write_conversation(
+        again,
+        votes=events,
+        statements=statements,
+        analysis=stored,
+        summary={"topic": "Pocket-Park am Borsigplatz?"},
+    )
+    for name in ("votes.csv", "comments.csv", "participants-votes.csv"):
+        assert (again / name).read_bytes() == (folder / name).read_bytes()
+    summary = read_conversation(again).summary
+    assert summary["groups"] == str(analysis.k) and summary["voters-in-conv"] == str(
+        len(analysis.in_conversation)
+    )
+    assert summary["computed-at"] == "2026-12-02T15:00:00+00:00"
+    assert summary["votes-in-analysis"] == str(len(events))
+    assert read_conversation(folder).summary["computed-at"] == ""

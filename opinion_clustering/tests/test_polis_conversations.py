@@ -8,6 +8,11 @@ import pytest
 from opinion_clustering import Analysis, ClusteringOptions, analyze
 from opinion_clustering.comparison import adjusted_rand_index
 from opinion_clustering.opendata import OpenDataConversation, read_conversation
+from opinion_clustering.statistics import (
+    COMMON_GROUND_MAJORITY,
+    COMMON_GROUND_MIN_VOTES,
+    shared_majorities,
+)
 
 pytestmark = pytest.mark.realdata
 
@@ -56,6 +61,8 @@ def test_bg2050_reproduces_polis_groups_and_consensus(shared_data: Path) -> None
     consensus = analysis.group_informed_consensus
     top = sorted(consensus, key=lambda tid: consensus[tid])
     assert top[-3:][::-1] == [27, 205, 243]
+    # The same three lead the common ground: every group agrees with them.
+    assert [s.statement_id for s in analysis.common_ground.agree][:3] == [27, 205, 243]
 
 
 def test_vtaiwan_with_polis_k_agrees_with_polis_groups(shared_data: Path) -> None:
@@ -90,3 +97,29 @@ def test_every_conversation_analyses_and_resumes_from_its_state(
         )
         == 1.0
     )
+
+
+@pytest.mark.parametrize("name", CONVERSATIONS)
+def test_common_ground_is_shared_by_every_group_and_leads_no_group(
+    shared_data: Path, name: str
+) -> None:
+    conversation = _load(shared_data, name)
+    analysis = analyze(
+        conversation.vote_matrix(), moderated_out=conversation.moderated_out, meta=conversation.meta
+    )
+    every_agrees, every_disagrees = shared_majorities(analysis.group_tallies)
+    column_of = {tid: column for column, tid in enumerate(analysis.statement_ids)}
+    zeroed = conversation.moderated_out | conversation.meta
+    for statement in analysis.common_ground.agree + analysis.common_ground.disagree:
+        assert statement.statement_id not in zeroed
+        assert [share.group_id for share in statement.shares] == list(analysis.group_ids)
+        for share in statement.shares:
+            assert share.n_trials >= COMMON_GROUND_MIN_VOTES
+            assert share.n_success > COMMON_GROUND_MAJORITY * share.n_trials
+    scores = [s.score for s in analysis.common_ground.agree]
+    assert scores == sorted(scores, reverse=True)
+    for group_id, statements in analysis.repness.items():
+        assert statements, f"group {group_id} has nothing that sets it apart"
+        head = column_of[statements[0].statement_id]
+        assert not every_agrees[head] and not every_disagrees[head]
+        assert not {s.statement_id for s in statements} & zeroed

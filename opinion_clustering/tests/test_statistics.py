@@ -3,8 +3,10 @@ import math
 import numpy as np
 
 from opinion_clustering.statistics import (
+    COMMON_GROUND_MAJORITY,
     META_PRIORITY,
     VoteTallies,
+    common_ground,
     group_informed_consensus,
     majority_consensus,
     proportion_test,
@@ -72,6 +74,72 @@ def test_excluded_statements_never_represent_a_group() -> None:
     )
     repness = representative_statements(counts, [0, 1], [100, 101], excluded={100})
     assert all(s.statement_id != 100 for group in repness.values() for s in group)
+
+
+def _two_camps_of_four() -> VoteTallies:
+    # 100: both groups agree; 101: group 0 agrees, group 1 disagrees; 102: both disagree.
+    return _tallies(
+        agree=[[4, 4, 0], [4, 0, 0]], disagree=[[0, 0, 4], [0, 4, 4]], seen=[[4, 4, 4], [4, 4, 4]]
+    )
+
+
+def test_a_split_is_not_common_ground_and_shared_opinions_are() -> None:
+    ground = common_ground(_two_camps_of_four(), [0, 1], [100, 101, 102])
+    assert [s.statement_id for s in ground.agree] == [100]
+    assert [s.statement_id for s in ground.disagree] == [102]
+    assert [
+        (share.group_id, share.n_success, share.n_trials) for share in ground.agree[0].shares
+    ] == [
+        (0, 4, 4),
+        (1, 4, 4),
+    ]
+    assert ground.agree[0].score == (5 / 6) ** 2
+
+
+def test_statements_all_groups_share_never_head_a_groups_distinguishing_list() -> None:
+    repness = representative_statements(_two_camps_of_four(), [0, 1], [100, 101, 102])
+    assert [(s.statement_id, s.repful_for) for s in repness[0]] == [(101, "agree")]
+    assert [(s.statement_id, s.repful_for) for s in repness[1]] == [(101, "disagree")]
+
+
+def test_a_groups_best_agree_is_agreed_more_than_by_the_rest() -> None:
+    # Group 0 agrees with 100 (60 %) less than group 1 does (90 %): Polis would still make it
+    # group 0's best agree, for its many votes; 101 is agreed in group 0 only.
+    counts = _tallies(
+        agree=[[60, 6], [90, 0]], disagree=[[40, 4], [10, 20]], seen=[[100, 10], [100, 20]]
+    )
+    repness = representative_statements(counts, [0, 1], [100, 101])
+    assert [s.statement_id for s in repness[0]] == [101]
+    assert repness[0][0].best_agree
+
+
+def test_common_ground_needs_a_clear_majority_and_enough_votes_in_every_group() -> None:
+    counts = _tallies(
+        # 100: 3 of 5 in group 1 (60 %, not more); 101: only 2 votes in group 1;
+        # 102: 4 of 5 in both (80 %); 103: 7 of 10 and 3 of 3 pass; 104: 10/12 and 3/3.
+        agree=[[9, 9, 4, 7, 10], [3, 2, 4, 3, 3]],
+        disagree=[[0, 0, 1, 3, 2], [2, 0, 1, 0, 0]],
+        seen=[[10, 10, 5, 10, 12], [5, 2, 5, 3, 3]],
+    )
+    ground = common_ground(counts, [0, 1], [100, 101, 102, 103, 104])
+    assert [s.statement_id for s in ground.agree] == [104, 103, 102]
+    assert all(
+        share.n_success > COMMON_GROUND_MAJORITY * share.n_trials
+        for s in ground.agree
+        for share in s.shares
+    )
+    assert (
+        common_ground(counts, [0, 1], [100, 101, 102, 103, 104], excluded={104})
+        .agree[0]
+        .statement_id
+        == 103
+    )
+
+
+def test_no_groups_no_common_ground() -> None:
+    nothing = np.zeros((0, 2), dtype=np.int64)
+    ground = common_ground(VoteTallies(nothing, nothing, nothing), [], [1, 2])
+    assert ground.agree == () and ground.disagree == ()
 
 
 def test_majority_consensus_needs_a_significant_majority() -> None:

@@ -22,6 +22,34 @@ def simple_counts(events: Sequence[VoteEvent]) -> dict[str, list[int]]:
     return counts
 
 
+def _common_ground(analysis: Analysis, label_of: dict[int, str]) -> dict[str, list[dict]]:
+    """Every group's share beside each common-ground statement, so the page can show them."""
+    column_of = {sid: column for column, sid in enumerate(analysis.statement_ids)}
+    row_of = {gid: row for row, gid in enumerate(analysis.group_ids)}
+    tallies = analysis.group_tallies
+    shaped: dict[str, list[dict]] = {}
+    for direction in ("agree", "disagree"):
+        shaped[direction] = []
+        for item in getattr(analysis.common_ground, direction):
+            column = column_of[item.statement_id]
+            shares = []
+            for share in item.shares:
+                row = row_of[share.group_id]
+                shares.append(
+                    {
+                        "label": label_of[share.group_id],
+                        "percent": _percent(share.n_success, share.n_trials),
+                        "agree": int(tallies.agree[row, column]),
+                        "disagree": int(tallies.disagree[row, column]),
+                        "seen": share.n_trials,
+                    }
+                )
+            shaped[direction].append(
+                {"statement": item.statement_id, "score": item.score, "groups": shares}
+            )
+    return shaped
+
+
 def analysis_to_results(analysis: Analysis | None, events: Sequence[VoteEvent]) -> dict[str, Any]:
     results: dict[str, Any] = {
         "participants": len({event.participant_id for event in events}),
@@ -31,7 +59,10 @@ def analysis_to_results(analysis: Analysis | None, events: Sequence[VoteEvent]) 
         "k": None,
         "groups": [],
         "points": [],
+        "in_conversation": 0,
+        "membership": {},
         "consensus": {"agree": [], "disagree": []},
+        "common_ground": {"agree": [], "disagree": []},
         "group_informed_consensus": {},
         "priorities": {},
     }
@@ -68,12 +99,20 @@ def analysis_to_results(analysis: Analysis | None, events: Sequence[VoteEvent]) 
                 }
             )
         groups.append(
-            {"label": label_of[gid], "size": sizes[gid], "representative": representative}
+            {
+                "id": gid,
+                "label": label_of[gid],
+                "size": sizes[gid],
+                "representative": representative,
+            }
         )
     results.update(
         clustered=len(analysis.groups),
+        in_conversation=len(analysis.in_conversation),
         k=analysis.k,
         groups=groups,
+        # Who is in which group: the export's group-id column (the page shows only the dots).
+        membership={str(pid): gid for pid, gid in sorted(analysis.groups.items())},
         consensus={
             direction: [
                 {
@@ -85,8 +124,10 @@ def analysis_to_results(analysis: Analysis | None, events: Sequence[VoteEvent]) 
             ]
             for direction in ("agree", "disagree")
         },
+        common_ground=_common_ground(analysis, label_of),
+        # Unrounded: the export publishes these values, and they must match what Polis computes.
         group_informed_consensus={
-            str(sid): round(value, 4) for sid, value in analysis.group_informed_consensus.items()
+            str(sid): value for sid, value in analysis.group_informed_consensus.items()
         },
         priorities={str(sid): round(value, 6) for sid, value in analysis.priorities.items()},
     )

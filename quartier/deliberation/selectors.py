@@ -8,6 +8,7 @@ from django.db.models import Case, Count, Prefetch, Q, QuerySet, When
 from django.shortcuts import get_object_or_404
 
 from opinion_clustering.routing import next_statement
+from opinion_clustering.statistics import COMMON_GROUND_MAJORITY, COMMON_GROUND_MIN_VOTES
 from quartier.accounts.permissions import can_participate
 from quartier.cities.models import City
 
@@ -125,7 +126,12 @@ def moderation_queue(
 
 
 def conversation_results_summary(*, conversation: Conversation) -> dict[str, Any]:
-    """The stored analysis shaped for the results page: early counts, consensus, groups, map."""
+    """The stored analysis shaped for the results page: early counts, common ground, groups, map.
+
+    Only published statements are shown, whatever the stored analysis holds (a statement may
+    have been moderated since it ran). ``common_ground`` is None for results stored before the
+    analysis knew common ground: the page then waits for the next run instead of guessing.
+    """
     results = conversation.results or {}
     texts = statement_texts(conversation=conversation)
 
@@ -145,22 +151,27 @@ def conversation_results_summary(*, conversation: Conversation) -> dict[str, Any
         if (statement := published(sid)) is not None
     ]
     early.sort(key=lambda item: (-item["total"], item["statement"].pk))
-    consensus = sorted(
-        (
-            (value, statement)
-            for sid, value in results.get("group_informed_consensus", {}).items()
-            if (statement := published(sid)) is not None and not statement.is_meta
-        ),
-        key=lambda item: -item[0],
-    )[:5]
+    stored_ground = results.get("common_ground")
+    common_ground = (
+        None
+        if stored_ground is None
+        else {
+            direction: [
+                {**item, "statement": statement}
+                for item in stored_ground.get(direction, [])
+                if (statement := published(item["statement"])) is not None and not statement.is_meta
+            ]
+            for direction in ("agree", "disagree")
+        }
+    )
     groups = [
         {
             **group,
             "colour": GROUP_COLOURS.get(group["label"]),
             "representative": [
-                {**item, "text": texts[item["statement"]].text}
+                {**item, "text": statement.text}
                 for item in group["representative"]
-                if published(item["statement"]) is not None
+                if (statement := published(item["statement"])) is not None
             ],
         }
         for group in results.get("groups", [])
@@ -168,10 +179,18 @@ def conversation_results_summary(*, conversation: Conversation) -> dict[str, Any
     return {
         "results": results,
         "early": early,
-        "consensus": consensus,
+        "common_ground": common_ground,
+        "has_common_ground": bool(
+            common_ground and (common_ground["agree"] or common_ground["disagree"])
+        ),
+        "rule": {
+            "majority": round(100 * COMMON_GROUND_MAJORITY),
+            "min_votes": COMMON_GROUND_MIN_VOTES,
+        },
         "groups": groups,
         "map": opinion_map(results),
     }
+
 
 def conversation_votes_not_in_results(*, conversation: Conversation) -> int:
     """Votes cast or changed after the stored results read the votes (the results page says so).

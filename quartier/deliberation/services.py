@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from opinion_clustering import ClusteringState, VoteEvent, VoteMatrix, analyze
+from opinion_clustering.opendata import ExportedAnalysis, write_conversation
 from opinion_clustering.opendata import Statement as OpenDataStatement
-from opinion_clustering.opendata import write_conversation
 from quartier.accounts.models import User
 from quartier.accounts.permissions import can_participate
 from quartier.cities.models import City
@@ -495,12 +495,11 @@ def conversation_vote_events(conversation: Conversation) -> list[VoteEvent]:
 
 def _analyse(conversation: Conversation) -> tuple[dict, dict, int]:
     events = conversation_vote_events(conversation)
-    statements = list(
-        conversation.statements.exclude(status=StatementStatus.PENDING).values_list(
-            "id", "status", "is_meta"
-        )
-    )
-    moderated_out = {sid for sid, status, _meta in statements if status == "rejected"}
+    statements = list(conversation.statements.values_list("id", "status", "is_meta"))
+    # Only published statements take part as statements. A moderated-out one, and one set back
+    # to waiting for moderation after people voted on it, is zeroed like Polis' moderated-out
+    # comments: its votes still count as votes, but it represents no group and no consensus.
+    moderated_out = {sid for sid, status, _meta in statements if status != StatementStatus.ACCEPTED}
     meta = {sid for sid, _status, is_meta in statements if is_meta}
     state = (
         ClusteringState.from_json(conversation.engine_state) if conversation.engine_state else None
@@ -539,12 +538,26 @@ def conversation_export_archive(*, conversation: Conversation, url: str) -> byte
         )
         for statement in conversation.statements.order_by("id")
     ]
+    # The stored analysis, not a new run: the export must say what the results page says.
+    results = conversation.results or {}
+    analysis = ExportedAnalysis(
+        groups={int(pid): int(gid) for pid, gid in results.get("membership", {}).items()},
+        group_informed_consensus={
+            int(sid): float(value)
+            for sid, value in results.get("group_informed_consensus", {}).items()
+        },
+        in_conversation=int(results.get("in_conversation", 0)),
+        group_count=len(results.get("groups", [])),
+        computed_at=conversation.computed_at.isoformat() if conversation.computed_at else "",
+        votes=conversation.computed_votes if conversation.computed_at else None,
+    )
     buffer = io.BytesIO()
     with tempfile.TemporaryDirectory() as folder:
         write_conversation(
             Path(folder),
             votes=conversation_vote_events(conversation),
             statements=statements,
+            analysis=analysis,
             summary={"topic": conversation.question, "url": url},
         )
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
