@@ -359,10 +359,13 @@ def _recompute_lost(now: datetime) -> Q:
     return no_live_run & no_task_due
 
 
-def _recompute_requeue(conversation_id: int, condition: Q, *, at: datetime) -> bool:
+def _recompute_requeue(
+    conversation_id: int, condition: Q, *, at: datetime, pending: bool = True
+) -> bool:
     """Queue a run if ``condition`` still holds; one conditional UPDATE decides who queues it."""
+    marks = {"recompute_pending": True} if pending else {}
     requeued = Conversation.objects.filter(condition, pk=conversation_id).update(
-        recompute_pending=True, recompute_due_at=at
+        recompute_due_at=at, **marks
     )
     if requeued:
         _enqueue_recompute(conversation_id, at=at)
@@ -435,6 +438,8 @@ def conversation_recompute_requested(*, conversation_id: int) -> bool:
             Q(computing_since=holder)
             & (Q(recompute_due_at__isnull=True) | Q(recompute_due_at__lt=stale_at)),
             at=stale_at,
+            # Only a takeover of that lock is owed: a live holder's own requests stay its own.
+            pending=False,
         )
     return False
 

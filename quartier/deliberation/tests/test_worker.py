@@ -170,7 +170,7 @@ def test_the_sweep_requeues_a_pending_request_whose_task_was_lost(conversation, 
 def test_a_task_that_finds_the_lock_held_queues_a_run_for_when_it_goes_stale(
     conversation, dummy_tasks
 ):
-    killed_run(conversation, ago=timedelta(seconds=30), pending=True)
+    killed_run(conversation, ago=timedelta(seconds=30), pending=False)
     holder = Conversation.objects.get(pk=conversation.pk).computing_since
     assert services.conversation_recompute_requested(conversation_id=conversation.pk) is False
     assert len(dummy_tasks) == 1
@@ -178,6 +178,8 @@ def test_a_task_that_finds_the_lock_held_queues_a_run_for_when_it_goes_stale(
     # A second task finding the same lock adds nothing: the follow-up is due.
     assert services.conversation_recompute_requested(conversation_id=conversation.pk) is False
     assert len(dummy_tasks) == 1
+    # Should the holder finish, nothing is owed: its end queues no second run.
+    assert not Conversation.objects.get(pk=conversation.pk).recompute_pending
 
 
 def test_a_task_with_nothing_pending_does_not_run(conversation, dummy_tasks):
