@@ -713,10 +713,14 @@ URL_ROWS: list[Row] = [
         state=lambda w, user: Idea.objects.get(pk=w.idea.pk).withdrawn_at is not None,
     ),
     url_row(
-        "idea_withdraw", "POST", HIDDEN_IDEA_URL + "withdraw/", only((), OK), label="hidden idea",
+        "idea_withdraw",
+        "POST",
+        HIDDEN_IDEA_URL + "withdraw/",
+        only((), OK),
+        label="hidden idea",
         data={"reason": "Solved otherwise"},
         state=lambda w, user: Idea.objects.get(pk=w.hidden_idea.pk).withdrawn_at is not None,
-    ),  # fmt: skip
+    ),
     url_row("idea_revisions", "GET", IDEA + "versions/", everyone(OK)),
     url_row(
         "idea_revisions",
