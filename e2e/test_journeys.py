@@ -116,7 +116,14 @@ def test_submit_an_idea_with_the_keyboard_only(page):
     tab_to(page, "button[type=submit]:not(.link-button)")
     page.keyboard.press("Enter")
     expect(page.locator("h1")).to_have_text("Bücherschrank an der Haltestelle")
-    expect(page.locator(".badge").first).to_be_visible()
+    from quartier.ideas.models import Idea
+
+    idea = Idea.objects.get(title="Bücherschrank an der Haltestelle")
+    # Space chose the first kind, ArrowDown the next; Enter on the map placed it at the centre.
+    assert idea.kind == "ecological" and idea.author.email == "tastatur@example.org"
+    assert abs(idea.lat - 51.5136) < 0.01 and abs(idea.lon - 7.4653) < 0.01
+    assert idea.district.name == "Innenstadt-West"
+    expect(page.locator(".badge").first).to_have_text("Ökologisch")
 
 
 def test_language_switch(page):
@@ -146,4 +153,4 @@ def test_map_page_stays_usable_without_tiles(page):
     expect(page.locator(".map-note", has_text="Näherung")).to_be_visible()
     # The tiles 404 in this test: the page says so and keeps working.
     expect(page.locator("#city-map-tiles")).not_to_be_empty()
-    expect(page.locator("#city-map-status")).to_contain_text("5")
+    expect(page.locator("#city-map-status")).to_have_text("5 Ideen auf der Karte.")

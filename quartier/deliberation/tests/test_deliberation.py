@@ -284,9 +284,13 @@ def test_results_page_shows_groups_consensus_and_a_text_alternative(client, conv
 
 
 def test_results_page_before_any_votes(client, conversation):
+    client.cookies["django_language"] = "en"
     response = client.get(reverse("conversation_results", args=["dortmund", conversation.pk]))
     assert response.status_code == 200
-    assert "<svg" not in response.content.decode()
+    body = response.content.decode()
+    assert "<svg" not in body  # no map without votes
+    assert conversation.question in body
+    assert "No votes yet." in body
 
 
 def test_export_in_the_polis_opendata_layout(client, conversation):
