@@ -269,3 +269,23 @@ def test_roles_form_errors_pass_axe(page, spine_content):
     page.wait_for_load_state()
     assert page.locator("main .errorlist").count() >= 1
     assert_page_is_accessible(page)
+
+
+# Tables that were wider than a phone (the hotspot table: 967 px; the results' early counts).
+@pytest.mark.parametrize(
+    "path", ["/dortmund/map/", "/dortmund/opinion-maps/{conversation}/results/"]
+)
+def test_wide_tables_fit_a_phone(page, path):
+    from quartier.deliberation.models import Conversation
+    from quartier.deliberation.services import participant_join, vote_cast
+
+    conversation = Conversation.objects.get(city__slug="dortmund")
+    voter = make_verified_user("zaehler@example.org", "Zähler")
+    participant = participant_join(conversation=conversation, user=voter)
+    for statement in conversation.statements.filter(status="accepted"):
+        vote_cast(participant=participant, statement=statement, choice=1)
+    page.set_viewport_size(NARROW)
+    page.goto(page.base_url + path.format(conversation=conversation.pk))
+    assert page.locator("main table").count() >= 1
+    assert horizontal_overflow(page) == []
+    assert violations(page) == []
