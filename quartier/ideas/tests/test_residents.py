@@ -374,7 +374,8 @@ def test_a_paper_idea_without_a_name_is_anonymous(client, dortmund, moderator):
     client.force_login(moderator)
     response = _analog_post(client)
     page = client.get(response["Location"]).content.decode()
-    assert "By anonymous (paper card, entered by the city)" in page
+    assert "Anonymous (paper card, entered by the city)" in page
+    assert moderator.display_name not in page.split("<h1>")[1].split("</p>")[0]
 
 
 def test_the_analog_form_speaks_of_the_card(client, dortmund, moderator):
@@ -452,3 +453,19 @@ def test_a_second_account_edit_needs_its_own_idea(dortmund, resident):
     other = make_user("other.editor@example.org", name="Other")
     idea = submit(dortmund, resident)
     assert not can_edit_idea(user=other, idea=idea)
+
+
+def test_an_erased_author_reads_as_a_former_member_in_good_german(client, dortmund, resident):
+    from quartier.accounts.services import account_erase
+    from quartier.ideas.models import Idea
+
+    idea = Idea.objects.filter(city=dortmund).earliest("id")
+    idea.author = resident
+    idea.save(update_fields=["author"])
+    account_erase(user=resident)
+    client.cookies["django_language"] = "de"
+    german = client.get(f"/dortmund/ideas/{idea.pk}/").content.decode()
+    assert "Von einem ehemaligen Mitglied" in german and "Von ein ehemaliges" not in german
+    client.cookies["django_language"] = "en"
+    english = client.get(f"/dortmund/ideas/{idea.pk}/").content.decode()
+    assert "By a former member" in english
