@@ -21,6 +21,7 @@ from quartier.deliberation import services as deliberation
 from quartier.deliberation.models import Conversation, Participant, Statement
 from quartier.ideas import services as ideas
 from quartier.ideas.models import Comment, Idea, IdeaImage
+from quartier.ideas.tests.test_services import submit as submit_idea
 from quartier.moderation.services import content_hide
 from quartier.participation.models import AuditEntry, CityRole
 from quartier.participation.services import audit_record
@@ -112,22 +113,6 @@ def errors_of(response) -> str:
 def point_inside(district: District) -> tuple[float, float]:
     point = shape(district.geometry).representative_point()
     return point.y, point.x
-
-
-def submit_idea(city, author, **overrides) -> Idea:
-    data = {
-        "city": city,
-        "author": author,
-        "title": "Trinkbrunnen am Borsigplatz",
-        "summary": "Kostenloses Wasser für alle im Sommer.",
-        "description": "Ein **Trinkbrunnen** hilft bei Hitze.",
-        "kind": "ecological",
-        "innovator_type": "resident",
-        "lat": BORSIGPLATZ[0],
-        "lon": BORSIGPLATZ[1],
-    }
-    data.update(overrides)
-    return ideas.idea_submit(**data)
 
 
 @pytest.fixture

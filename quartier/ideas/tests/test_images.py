@@ -14,6 +14,7 @@ from quartier.ideas import images as images_module
 from quartier.ideas import services
 from quartier.ideas.images import InvalidImage, image_process
 from quartier.ideas.models import Idea, IdeaImage
+from quartier.ideas.tests.test_services import submit
 
 
 @pytest.fixture(autouse=True)
@@ -41,22 +42,6 @@ def no_decoding(monkeypatch):
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", refuse)
     monkeypatch.setattr(Image.Image, "load", refuse)
-
-
-def submit(city, author, **overrides):
-    data = {
-        "city": city,
-        "author": author,
-        "title": "Trinkbrunnen am Borsigplatz",
-        "summary": "Kostenloses Wasser für alle im Sommer.",
-        "description": "Ein Trinkbrunnen hilft bei Hitze.",
-        "kind": "ecological",
-        "innovator_type": "resident",
-        "lat": BORSIGPLATZ[0],
-        "lon": BORSIGPLATZ[1],
-    }
-    data.update(overrides)
-    return services.idea_submit(**data)
 
 
 def test_the_bomb_is_small_on_disk(bomb_png):

@@ -1,12 +1,13 @@
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from quartier.conftest import BORSIGPLATZ, make_user
+from quartier.conftest import make_user
 from quartier.core.errors import PermissionDenied
 from quartier.deliberation import services as deliberation
 from quartier.deliberation.models import Conversation, Statement
 from quartier.ideas import services as ideas
 from quartier.ideas.models import Comment, Idea, Source
+from quartier.ideas.tests.test_services import submit as submit_idea
 from quartier.moderation import services
 from quartier.moderation.errors import ModerationError
 from quartier.moderation.models import Report
@@ -49,22 +50,6 @@ def act(client, obj, action, reason=""):
 
 def last_entry() -> AuditEntry:
     return AuditEntry.objects.latest("id")
-
-
-def submit_idea(city, author, **overrides):
-    data = {
-        "city": city,
-        "author": author,
-        "title": "Trinkbrunnen am Borsigplatz",
-        "summary": "Kostenloses Wasser für alle im Sommer.",
-        "description": "Ein Trinkbrunnen hilft bei Hitze.",
-        "kind": "ecological",
-        "innovator_type": "resident",
-        "lat": BORSIGPLATZ[0],
-        "lon": BORSIGPLATZ[1],
-    }
-    data.update(overrides)
-    return ideas.idea_submit(**data)
 
 
 # --- reports ---------------------------------------------------------------------------------
