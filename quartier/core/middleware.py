@@ -5,6 +5,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -35,6 +36,19 @@ class RequestBoundaryMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        refusal = self._refusal(request)
+        if refusal is not None:
+            return refusal
+        return self.get_response(request)
+
+    def _refusal(self, request: HttpRequest) -> HttpResponse | None:
+        # This runs before LocaleMiddleware: answer in the language the visitor chose (cookie)
+        # or their browser asks for, which needs neither the session nor the database.
+        language = translation.get_language_from_request(request)
+        with translation.override(language):
+            return self._check(request)
+
+    def _check(self, request: HttpRequest) -> HttpResponse | None:
         if has_control_characters(request.path):
             return _page(404, _("Page not found"), _("This address does not exist."))
         try:
@@ -48,7 +62,7 @@ class RequestBoundaryMiddleware:
                 _("The request is larger than %(limit)d MB. Please send fewer or smaller files.")
                 % {"limit": settings.REQUEST_MAX_BYTES // 1_048_576},
             )
-        return self.get_response(request)
+        return None
 
 
 class DatabaseBusyMiddleware:

@@ -109,8 +109,29 @@ def test_the_api_still_searches(client, dortmund):
 
 
 def test_the_idea_list_page_refuses_a_nul_in_its_search(client, dortmund):
+    client.cookies["django_language"] = "en"
     response = client.get("/dortmund/ideas/", {"q": "Brunnen\x00"})
-    assert response.status_code in {200, 400}
+    assert response.status_code == 400
+    assert "Some filters are not valid" in response.content.decode()
+    assert "Null characters are not allowed" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("headers", "cookie", "expected"),
+    [
+        ({}, None, "Seite nicht gefunden"),
+        ({"HTTP_ACCEPT_LANGUAGE": "en-GB,en;q=0.9"}, None, "Page not found"),
+        ({"HTTP_ACCEPT_LANGUAGE": "en"}, "de", "Seite nicht gefunden"),
+    ],
+)
+def test_the_boundary_answers_in_the_visitors_language(client, dortmund, headers, cookie, expected):
+    # The boundary runs before LocaleMiddleware; it reads the language cookie and the header.
+    if cookie:
+        client.cookies["django_language"] = cookie
+    response = client.get("/dort%00mund/", **headers)
+    assert response.status_code == 404
+    assert expected in response.content.decode()
+    assert f'lang="{"en" if expected == "Page not found" else "de"}"' in response.content.decode()
 
 
 # --- Request size: refused before the body is read ---
