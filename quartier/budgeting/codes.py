@@ -112,3 +112,26 @@ def codes_generate(count: int) -> Iterator[str]:
             if code not in seen:
                 seen.add(code)
                 yield code
+
+
+# --- Receipts: the voter's own key to their ballot -------------------------------------------
+
+
+def receipt_new() -> str:
+    """A receipt for a cast ballot: a code of the same form, shown to the voter once."""
+    return next(codes_generate(1))
+
+
+def receipt_hash(receipt: str) -> str:
+    """Published beside the ballot in the .pb file: anyone can compute it from the receipt."""
+    return hashlib.sha256(receipt.encode("ascii")).hexdigest()
+
+
+def change_tag(receipt: str, *, entry_id: int) -> str:
+    """Binds a ballot to a register entry through the receipt alone (ADR 0005).
+
+    The server stores this tag on the ballot; with the receipt it can check that a ballot
+    belongs to the entry asking to change it, and without it the tag reveals nothing."""
+    return hmac.new(
+        receipt.encode("ascii"), str(entry_id).encode("ascii"), hashlib.sha256
+    ).hexdigest()

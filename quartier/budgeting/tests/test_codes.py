@@ -96,3 +96,14 @@ def test_a_negative_count_is_refused():
     with pytest.raises(ValueError):
         list(codes.codes_generate(-1))
     assert list(codes.codes_generate(0)) == []
+
+
+def test_a_receipt_opens_its_own_ballot_and_no_other():
+    receipt = codes.receipt_new()
+    assert codes.normalise(receipt) == receipt
+    tag = codes.change_tag(receipt, entry_id=7)
+    assert codes.change_tag(receipt, entry_id=7) == tag
+    assert codes.change_tag(receipt, entry_id=8) != tag
+    assert codes.change_tag(codes.receipt_new(), entry_id=7) != tag
+    assert codes.receipt_hash(receipt) != codes.receipt_hash(codes.receipt_new())
+    assert len(codes.receipt_hash(receipt)) == 64
