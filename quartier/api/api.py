@@ -14,6 +14,7 @@ from quartier.accounts.models import InnovatorType
 from quartier.cities.models import City, hotspot_kind_label
 from quartier.cities.selectors import district_list, hotspot_list
 from quartier.core.text import has_control_characters
+from quartier.core.translated import LocalText
 from quartier.ideas.models import Idea, InnovationKind, Stage
 from quartier.ideas.selectors import SORT_ORDERS, IdeaFilters, idea_list
 
@@ -24,7 +25,10 @@ api = NinjaAPI(
     version="1.0.0",
     description=(
         "Open data of a Quartier installation: districts, innovation hotspots and ideas. "
-        "GeoJSON in WGS84. Read-only and without personal data."
+        "GeoJSON in WGS84. Read-only and without personal data. "
+        "Texts a city writes (geometry quality, hotspot descriptions and sources) come in the "
+        "language the request asks for (Accept-Language; German or English), else in the "
+        "city's own language; the property `languages` names the language of each such text."
     ),
     urls_namespace="api",
 )
@@ -54,6 +58,13 @@ def _plain(value: str | None, name: str) -> str | None:
     return value
 
 
+def _texts(**texts: LocalText) -> dict:
+    # Each city text in the request's language, and which language it really is in.
+    values: dict = {name: text.text for name, text in texts.items()}
+    values["languages"] = {name: text.lang for name, text in texts.items() if text}
+    return values
+
+
 def _geojson_response(document: str | dict) -> HttpResponse:
     body = document if isinstance(document, str) else json.dumps(document, ensure_ascii=False)
     return HttpResponse(body, content_type="application/geo+json; charset=utf-8")
@@ -77,7 +88,7 @@ def districts(request: HttpRequest, city: str):
                 "slug": district.slug,
                 "population": district.population,
                 "population_year": district.population_year,
-                "geometry_quality": district.geometry_quality,
+                **_texts(geometry_quality=district.geometry_quality),
             },
         }
         for district in district_list(city=the_city)
@@ -109,8 +120,7 @@ def hotspots(request: HttpRequest, city: str):
                 "kind_label": hotspot_kind_label(hotspot.kind),
                 "address": hotspot.address,
                 "district": hotspot.district.name if hotspot.district else None,
-                "description": hotspot.description,
-                "source": hotspot.source,
+                **_texts(description=hotspot.description, source=hotspot.source),
             },
         }
         for hotspot in hotspot_list(city=the_city)

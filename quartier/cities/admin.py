@@ -4,12 +4,19 @@ a refusal of the service is a form error, never a server error."""
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
 
 from quartier.core.admin_guards import NoAddInAdmin, NoDeleteInAdmin
+from quartier.core.translated import (
+    TranslatedFieldsFormMixin,
+    add_translated_fields,
+    site_languages,
+)
 
 from .errors import InvalidGeoData
-from .models import City, District, Hotspot
+from .models import GEOMETRY_QUALITY_MAX_LENGTH, City, District, Hotspot
 from .services import (
+    city_slug_validate,
     city_upsert,
     district_delete,
     district_update,
@@ -20,15 +27,36 @@ from .services import (
 )
 
 CITY_SETTINGS = [
-    "name", "country_code", "centre_lat", "centre_lon", "default_zoom",
-    "boundary", "data_attribution", "districts_note",
+    "name", "country_code", "language", "centre_lat", "centre_lon", "default_zoom", "boundary",
 ]  # fmt: skip
+# Edited as one text field per language of the installation (quartier.core.translated).
+CITY_TEXTS = ["data_attribution_i18n", "districts_note_i18n"]
 
 
-class CityAdminForm(forms.ModelForm):
+@add_translated_fields
+class CityAdminForm(TranslatedFieldsFormMixin, forms.ModelForm):
+    translated_fields = {
+        "data_attribution_i18n": (_("Attribution of map data"), None),
+        "districts_note_i18n": (_("Note on district boundaries"), None),
+    }
+    # The installation's languages: a city's texts fall back to its own language.
+    language = forms.ChoiceField(
+        label=_("Language of the city's texts"),
+        choices=site_languages,
+        help_text=_("Shown where a text has no translation into the reader's language."),
+    )
+
     class Meta:
         model = City
         fields = ["slug", *CITY_SETTINGS]
+
+    def clean_slug(self):
+        slug = self.cleaned_data.get("slug")
+        try:
+            city_slug_validate(slug or "")
+        except InvalidGeoData as error:
+            raise ValidationError(error.message) from error
+        return slug
 
     def clean_boundary(self):
         boundary = self.cleaned_data.get("boundary")
@@ -63,15 +91,23 @@ class CityAdmin(NoDeleteInAdmin, admin.ModelAdmin):
         # Through the service, which writes only these settings: a plain save would write back
         # the versions loaded with the form over the bumps other writes made meanwhile.
         city = city_upsert(
-            slug=obj.slug, **{field: form.cleaned_data[field] for field in CITY_SETTINGS}
+            slug=obj.slug,
+            **{field: form.cleaned_data[field] for field in CITY_SETTINGS},
+            data_attribution=form.translations("data_attribution_i18n"),
+            districts_note=form.translations("districts_note_i18n"),
         )
         obj.pk, obj._state.adding = city.pk, False
 
 
-class DistrictAdminForm(forms.ModelForm):
+@add_translated_fields
+class DistrictAdminForm(TranslatedFieldsFormMixin, forms.ModelForm):
+    translated_fields = {
+        "geometry_quality_i18n": (_("Geometry quality"), GEOMETRY_QUALITY_MAX_LENGTH)
+    }
+
     class Meta:
         model = District
-        fields = ["name", "population", "population_year", "geometry", "geometry_quality"]
+        fields = ["name", "population", "population_year", "geometry"]
 
     def clean(self):
         cleaned = super().clean()
@@ -94,10 +130,11 @@ class DistrictAdmin(NoAddInAdmin, admin.ModelAdmin):
     list_display = ["name", "city", "population", "population_year"]
     list_filter = ["city"]
     search_fields = ["name"]
-    fields = [
-        "city", "name", "slug", "population", "population_year", "geometry", "geometry_quality",
-    ]  # fmt: skip
     readonly_fields = ["city", "slug"]
+
+    def get_fields(self, request, obj=None):
+        quality = [name for name in self.form.base_fields if name.startswith("geometry_quality_")]
+        return ["city", "name", "slug", "population", "population_year", "geometry", *quality]
 
     def save_model(self, request, obj, form, change) -> None:
         data = form.cleaned_data
@@ -107,7 +144,7 @@ class DistrictAdmin(NoAddInAdmin, admin.ModelAdmin):
             geometry=data["geometry"],
             population=data["population"],
             population_year=data["population_year"],
-            geometry_quality=data["geometry_quality"],
+            geometry_quality=form.translations("geometry_quality_i18n"),
         )
 
     def delete_model(self, request, obj) -> None:
@@ -119,10 +156,16 @@ class DistrictAdmin(NoAddInAdmin, admin.ModelAdmin):
             district_delete(district=district)
 
 
-class HotspotAdminForm(forms.ModelForm):
+@add_translated_fields
+class HotspotAdminForm(TranslatedFieldsFormMixin, forms.ModelForm):
+    translated_fields = {
+        "description_i18n": (_("Description"), None),
+        "source_i18n": (_("Source"), None),
+    }
+
     class Meta:
         model = Hotspot
-        fields = ["city", "name", "kind", "address", "lat", "lon", "description", "source"]
+        fields = ["city", "name", "kind", "address", "lat", "lon"]
 
     def clean(self):
         cleaned = super().clean()
@@ -160,6 +203,6 @@ class HotspotAdmin(admin.ModelAdmin):
             lat=data["lat"],
             lon=data["lon"],
             address=data["address"],
-            description=data["description"],
-            source=data["source"],
+            description=form.translations("description_i18n"),
+            source=form.translations("source_i18n"),
         )

@@ -1,5 +1,17 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from quartier.core.translated import LocalText, localized
+
+
+def default_language() -> str:
+    return settings.LANGUAGE_CODE
+
+
+def _translations_field(verbose_name, **kwargs) -> models.JSONField:
+    # {"de": "…", "en": "…"}: see quartier.core.translated. Read through the properties below.
+    return models.JSONField(verbose_name, default=dict, blank=True, **kwargs)
 
 
 class City(models.Model):
@@ -12,10 +24,14 @@ class City(models.Model):
     centre_lon = models.FloatField(_("centre longitude"))
     default_zoom = models.PositiveSmallIntegerField(_("default map zoom"), default=11)
     boundary = models.JSONField(_("boundary (GeoJSON geometry)"), null=True, blank=True)
-    data_attribution = models.TextField(_("attribution of map data"), blank=True)
-    districts_note = models.TextField(
+    # The language the city's own texts are written in: shown when a text has no translation
+    # into the page's language. One of settings.LANGUAGES (checked by the service and the admin).
+    language = models.CharField(
+        _("language of the city's texts"), max_length=10, default=default_language
+    )
+    data_attribution_i18n = _translations_field(_("attribution of map data"))
+    districts_note_i18n = _translations_field(
         _("note on district boundaries"),
-        blank=True,
         help_text=_("Shown on the map, e.g. when the boundaries are an approximation."),
     )
     premoderation = models.BooleanField(
@@ -36,6 +52,14 @@ class City(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @property
+    def data_attribution(self) -> LocalText:
+        return localized(self.data_attribution_i18n, default=self.language)
+
+    @property
+    def districts_note(self) -> LocalText:
+        return localized(self.districts_note_i18n, default=self.language)
+
 
 class District(models.Model):
     city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="districts")
@@ -44,7 +68,8 @@ class District(models.Model):
     population = models.PositiveIntegerField(_("population"), null=True, blank=True)
     population_year = models.PositiveSmallIntegerField(_("population year"), null=True, blank=True)
     geometry = models.JSONField(_("boundary (GeoJSON geometry, WGS84)"))
-    geometry_quality = models.CharField(_("geometry quality"), max_length=300, blank=True)
+    # At most GEOMETRY_QUALITY_MAX_LENGTH characters per language.
+    geometry_quality_i18n = _translations_field(_("geometry quality"))
 
     class Meta:
         verbose_name = _("district")
@@ -57,6 +82,13 @@ class District(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def geometry_quality(self) -> LocalText:
+        return localized(self.geometry_quality_i18n, default=self.city.language)
+
+
+GEOMETRY_QUALITY_MAX_LENGTH = 300
 
 
 class Hotspot(models.Model):
@@ -72,8 +104,8 @@ class Hotspot(models.Model):
     district = models.ForeignKey(
         District, on_delete=models.SET_NULL, null=True, blank=True, related_name="hotspots"
     )
-    description = models.TextField(_("description"), blank=True)
-    source = models.TextField(_("source"), blank=True)
+    description_i18n = _translations_field(_("description"))
+    source_i18n = _translations_field(_("source"))
 
     class Meta:
         verbose_name = _("innovation hotspot")
@@ -94,6 +126,14 @@ class Hotspot(models.Model):
     @property
     def has_location(self) -> bool:
         return self.lat is not None and self.lon is not None
+
+    @property
+    def description(self) -> LocalText:
+        return localized(self.description_i18n, default=self.city.language)
+
+    @property
+    def source(self) -> LocalText:
+        return localized(self.source_i18n, default=self.city.language)
 
     @property
     def kind_label(self) -> str:

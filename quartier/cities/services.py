@@ -5,21 +5,77 @@ import io
 from collections.abc import Mapping
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, ProtectedError
+from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from shapely.geometry import shape
 from shapely.validation import explain_validity
 
+from quartier.core.translated import (
+    InvalidTranslations,
+    translations_cleaned,
+    translations_from_columns,
+)
+
 from .errors import DistrictInUse, InvalidGeoData, PointOutsideCity
 from .geography import district_shapes
-from .models import City, District, Hotspot
+from .models import GEOMETRY_QUALITY_MAX_LENGTH, City, District, Hotspot
+
+Translations = Mapping[str, str] | str
 
 # Coordinates as WGS84 degrees; anything else is a typo or a projected CRS.
 LAT_RANGE = (-90.0, 90.0)
 LON_RANGE = (-180.0, 180.0)
+
+
+def reserved_city_slugs() -> frozenset[str]:
+    """First path segments the site itself uses (admin, accounts, api, ...): a city with
+    such a slug would be unreachable, its URLs shadowed by the site's own. Read from the root
+    URLconf, so that a new top-level path is reserved without a list to keep up to date."""
+    reserved = set()
+    for pattern in get_resolver().url_patterns:
+        if not isinstance(pattern, URLPattern | URLResolver):
+            continue
+        route = str(pattern.pattern)
+        first = route.lstrip("^/").split("/", 1)[0]
+        if first and not any(mark in first for mark in "<(\\[$?"):
+            reserved.add(first.lower())
+    # Served by the web server in production, so not always in the URLconf.
+    for url in (settings.STATIC_URL, settings.MEDIA_URL):
+        first = str(url or "").strip("/").split("/", 1)[0]
+        if first and "//" not in str(url):
+            reserved.add(first.lower())
+    return frozenset(reserved)
+
+
+def city_slug_validate(slug: str) -> str:
+    if slug.lower() in reserved_city_slugs():
+        raise InvalidGeoData(
+            _("The address /%(slug)s/ belongs to the site itself; please choose another slug.")
+            % {"slug": slug}
+        )
+    return slug
+
+
+def city_language_validated(language: str) -> str:
+    codes = {code for code, _name in settings.LANGUAGES}
+    if language not in codes:
+        raise InvalidGeoData(
+            _("%(language)s is not one of this site's languages (%(codes)s).")
+            % {"language": language, "codes": ", ".join(sorted(codes))}
+        )
+    return language
+
+
+def _translations(value: Any, *, language: str, label: str, max_length: int | None = None):
+    try:
+        return translations_cleaned(value, language=language, label=label, max_length=max_length)
+    except InvalidTranslations as error:
+        raise InvalidGeoData(error.message) from error
 
 
 def city_upsert(
@@ -30,10 +86,19 @@ def city_upsert(
     centre_lon: float,
     default_zoom: int = 11,
     country_code: str = "DE",
+    language: str | None = None,
     boundary: dict | None = None,
-    data_attribution: str = "",
-    districts_note: str = "",
+    data_attribution: Translations = "",
+    districts_note: Translations = "",
 ) -> City:
+    """Create or change a city. ``language`` is the language its texts are written in (kept
+    when not given); the texts are ``{"de": …, "en": …}`` or a string in that language."""
+    existing = City.objects.filter(slug=slug).first()
+    if existing is None:
+        city_slug_validate(slug)
+    if language is None:
+        language = existing.language if existing is not None else settings.LANGUAGE_CODE
+    language = city_language_validated(language)
     city, _created = City.objects.update_or_create(
         slug=slug,
         defaults={
@@ -42,9 +107,14 @@ def city_upsert(
             "centre_lon": centre_lon,
             "default_zoom": default_zoom,
             "country_code": country_code,
+            "language": language,
             "boundary": boundary,
-            "data_attribution": data_attribution,
-            "districts_note": districts_note,
+            "data_attribution_i18n": _translations(
+                data_attribution, language=language, label=_("Attribution of map data")
+            ),
+            "districts_note_i18n": _translations(
+                districts_note, language=language, label=_("Note on district boundaries")
+            ),
         },
     )
     return city
@@ -106,11 +176,15 @@ def districts_import_geojson(
     population_property: str | None = "population",
     population_year_property: str | None = "population_year",
     quality_property: str | None = "geometry_quality",
+    language: str | None = None,
 ) -> list[District]:
     """Create or update the city's districts from a GeoJSON FeatureCollection.
 
-    Everything is validated before the first write, so a bad file changes nothing.
+    The quality note is in ``language`` (the city's if not given); properties such as
+    ``geometry_quality_en`` hold it in other languages. Everything is validated before the
+    first write, so a bad file changes nothing.
     """
+    language = language or city.language
     if not isinstance(collection, Mapping) or collection.get("type") != "FeatureCollection":
         raise InvalidGeoData(_("The file is not a GeoJSON FeatureCollection."))
     features = collection.get("features")
@@ -148,9 +222,14 @@ def districts_import_geojson(
                     field=population_year_property or "",
                     feature_label=label,
                 ),
-                "geometry_quality": str(
-                    properties.get(quality_property, "") if quality_property else ""
-                )[:300],
+                "geometry_quality": _translations(
+                    translations_from_columns(properties, quality_property, language=language)
+                    if quality_property
+                    else {},
+                    language=language,
+                    label=label,
+                    max_length=GEOMETRY_QUALITY_MAX_LENGTH,
+                ),
             }
         )
 
@@ -164,7 +243,7 @@ def districts_import_geojson(
                 "population": row["population"],
                 "population_year": row["population_year"],
                 "geometry": row["geometry"],
-                "geometry_quality": row["geometry_quality"],
+                "geometry_quality_i18n": row["geometry_quality"],
             },
         )
         districts.append(district)
@@ -189,11 +268,14 @@ def _parse_coordinate(value: str, *, bounds: tuple[float, float], line: int) -> 
 
 
 @transaction.atomic
-def hotspots_import_csv(*, city: City, text: str) -> list[Hotspot]:
+def hotspots_import_csv(*, city: City, text: str, language: str | None = None) -> list[Hotspot]:
     """Import hotspots from CSV with columns name, kind, address, lat, lon, description, source.
 
-    Rows without coordinates are kept without a location; the district comes from the point.
+    ``description`` and ``source`` are in ``language`` (the city's if not given);
+    ``description_en``, ``source_de`` and so on hold them in other languages. Rows without
+    coordinates are kept without a location; the district comes from the point.
     """
+    language = language or city.language
     reader = csv.DictReader(io.StringIO(text))
     required = {"name", "kind"}
     if not reader.fieldnames or not required.issubset(reader.fieldnames):
@@ -214,8 +296,16 @@ def hotspots_import_csv(*, city: City, text: str) -> list[Hotspot]:
                 "address": (row.get("address") or "").strip()[:300],
                 "lat": lat,
                 "lon": lon,
-                "description": (row.get("description") or "").strip(),
-                "source": (row.get("source") or "").strip(),
+                "description_i18n": _translations(
+                    translations_from_columns(row, "description", language=language),
+                    language=language,
+                    label=_("Line %(line)d") % {"line": line_number},
+                ),
+                "source_i18n": _translations(
+                    translations_from_columns(row, "source", language=language),
+                    language=language,
+                    label=_("Line %(line)d") % {"line": line_number},
+                ),
             }
         )
     hotspots = []
@@ -296,7 +386,7 @@ def district_update(
     geometry: Any,
     population: int | None = None,
     population_year: int | None = None,
-    geometry_quality: str = "",
+    geometry_quality: Translations = "",
 ) -> District:
     """Change one district; every process's point-in-district index follows.
 
@@ -310,9 +400,14 @@ def district_update(
     district.population_year = _optional_int(
         population_year, field="population_year", feature_label=name
     )
-    district.geometry_quality = (geometry_quality or "").replace("\x00", "").strip()[:300]
+    district.geometry_quality_i18n = _translations(
+        geometry_quality,
+        language=district.city.language,
+        label=name,
+        max_length=GEOMETRY_QUALITY_MAX_LENGTH,
+    )
     district.save(
-        update_fields=["name", "geometry", "population", "population_year", "geometry_quality"]
+        update_fields=["name", "geometry", "population", "population_year", "geometry_quality_i18n"]
     )
     City.objects.filter(pk=district.city_id).update(districts_version=F("districts_version") + 1)
     if renamed:
@@ -377,17 +472,19 @@ def hotspot_save(
     lat: float | None,
     lon: float | None,
     address: str = "",
-    description: str = "",
-    source: str = "",
+    description: Translations = "",
+    source: Translations = "",
 ) -> Hotspot:
     """Create (an unsaved hotspot with its city) or change a hotspot; the district follows
-    from the point, as in the import."""
+    from the point, as in the import. ``description`` and ``source`` are ``{"de": …}`` or a
+    string in the city's language."""
     name = hotspot_validate(hotspot=hotspot, name=name, lat=lat, lon=lon)
     kind = slugify((kind or "other").replace("_", "-"))[:60] or "other"
     hotspot.name, hotspot.kind, hotspot.lat, hotspot.lon = name, kind, lat, lon
     hotspot.address = (address or "").replace("\x00", "").strip()[:300]
-    hotspot.description = (description or "").replace("\x00", "").strip()
-    hotspot.source = (source or "").replace("\x00", "").strip()
+    language = hotspot.city.language
+    hotspot.description_i18n = _translations(description, language=language, label=name)
+    hotspot.source_i18n = _translations(source, language=language, label=name)
     hotspot.district = (
         district_at(city=hotspot.city, lat=lat, lon=lon)
         if lat is not None and lon is not None

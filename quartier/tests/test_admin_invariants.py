@@ -446,7 +446,7 @@ def test_saving_a_city_keeps_the_versions_bumped_meanwhile(admin_session, dortmu
     from quartier.cities.services import city_touch_ideas
 
     url = change_url(dortmund)
-    data = form_data(admin_session, url, districts_note="Grenzen ungefähr")
+    data = form_data(admin_session, url, districts_note_de="Grenzen ungefähr")
     save_form = CityAdmin.save_form
 
     def an_idea_arrives_meanwhile(self, request, form, change):
@@ -457,7 +457,7 @@ def test_saving_a_city_keeps_the_versions_bumped_meanwhile(admin_session, dortmu
     monkeypatch.setattr(CityAdmin, "save_form", an_idea_arrives_meanwhile)
     assert admin_session.post(url, data).status_code == 302
     city = City.objects.get(pk=dortmund.pk)
-    assert city.districts_note == "Grenzen ungefähr"
+    assert city.districts_note_i18n["de"] == "Grenzen ungefähr"
     assert city.ideas_changed_at > dortmund.ideas_changed_at
     assert city.districts_version == dortmund.districts_version + 1
 
@@ -465,8 +465,9 @@ def test_saving_a_city_keeps_the_versions_bumped_meanwhile(admin_session, dortmu
 def test_a_new_city_is_created_through_the_service(admin_session):
     response = admin_session.post(
         add_url(City),
-        {"slug": "bochum", "name": "Bochum", "country_code": "DE", "centre_lat": 51.48,
-         "centre_lon": 7.21, "default_zoom": 11, "boundary": "null", "_continue": "1"},
+        {"slug": "bochum", "name": "Bochum", "country_code": "DE", "language": "de",
+         "centre_lat": 51.48, "centre_lon": 7.21, "default_zoom": 11, "boundary": "null",
+         "_continue": "1"},
     )  # fmt: skip
     assert response.status_code == 302, errors_of(response)
     city = City.objects.get(slug="bochum")

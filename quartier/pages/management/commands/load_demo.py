@@ -1,12 +1,14 @@
 """Load the Dortmund demo city: districts, hotspots and a few example ideas (once)."""
 
+import csv
+import io
 import json
 from pathlib import Path
 from typing import Any
 
 from allauth.account.models import EmailAddress
 from django.contrib.sites.models import Site
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from quartier.accounts.models import InnovatorType, User
@@ -23,17 +25,26 @@ from quartier.participation.services import role_grant_by_system
 
 DEMO_DATA = Path(__file__).resolve().parents[3] / "cities" / "demo_data" / "dortmund"
 
-ATTRIBUTION = (
-    "Stadtgrenze: © GeoBasis-DE / BKG 2013 (Daten verändert). "
+# The city's texts in both of the site's languages (the data is German, its readers are not
+# all). The BKG source note is required with every use of the boundary (GeoNutzV / dl-de/by-2-0:
+# source and a change notice); see demo_data/dortmund/README.md, sections 1 and 2.
+ATTRIBUTION = {
+    "de": "Stadtgrenze: © GeoBasis-DE / BKG 2013 (Daten verändert). "
     "Stadtbezirke: Näherung (Voronoi-Zellen der Bezirkszentren aus Wikipedia), nicht amtlich. "
     "Einwohnerzahlen: Stadt Dortmund, Dortmunder Statistik. "
-    "Innovationsorte: Presse, Stadt, Einrichtungen, Wikipedia (Quelle je Ort)."
-)
-DISTRICTS_NOTE = (
-    "Die Bezirksgrenzen sind eine Näherung (Voronoi-Zellen der Bezirkszentren), nicht die "
-    "amtlichen Stadtbezirke. Die Zuordnung von Orten zu Bezirken ist nur ein Anhaltspunkt. / "
-    "District boundaries are an approximation, not the official ones."
-)
+    "Innovationsorte: Presse, Stadt, Einrichtungen, Wikipedia (Quelle je Ort).",
+    "en": "City boundary: © GeoBasis-DE / BKG 2013 (data modified). "
+    "Districts: an approximation (Voronoi cells around the district centres given in "
+    "Wikipedia), not the official boundaries. "
+    "Population figures: City of Dortmund, Dortmunder Statistik. "
+    "Innovation places: press, city, institutions, Wikipedia (source given for each place).",
+}
+DISTRICTS_NOTE = {
+    "de": "Die Bezirksgrenzen sind eine Näherung (Voronoi-Zellen um die Bezirkszentren), nicht "
+    "die amtlichen Stadtbezirke. Die Zuordnung von Orten zu Bezirken ist nur ein Anhaltspunkt.",
+    "en": "The district boundaries are an approximation (Voronoi cells around the district "
+    "centres), not the official ones. Which district a place lies in is only a rough guide.",
+}
 
 EXAMPLE_IDEAS: list[dict[str, Any]] = [
     {
@@ -131,6 +142,26 @@ EXAMPLE_LEGAL_TEXTS = {
 }
 
 
+def _with_german_quality(collection: dict, text: str) -> dict:
+    for feature in collection["features"]:
+        feature["properties"]["geometry_quality_de"] = text
+    return collection
+
+
+def _with_german_descriptions(text: str, german: dict[str, dict[str, str]]) -> str:
+    """The hotspot CSV with a ``description_de`` column (the importer's per-language column)."""
+    rows = list(csv.DictReader(io.StringIO(text)))
+    missing = {row["name"] for row in rows} - set(german)
+    if missing:  # a new place in the data needs its German text too
+        raise CommandError(f"translations-de.json has no German for: {', '.join(sorted(missing))}")
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=[*rows[0], "description_de"])
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({**row, "description_de": german[row["name"]]["description"]})
+    return out.getvalue()
+
+
 class Command(BaseCommand):
     help = "Load the Dortmund demo city (districts, hotspots, example ideas). Safe to run again."
 
@@ -146,18 +177,27 @@ class Command(BaseCommand):
                 centre_lat=51.5136,
                 centre_lon=7.4653,
                 default_zoom=11,
+                language="de",
                 boundary=boundary_geometry,
                 data_attribution=ATTRIBUTION,
                 districts_note=DISTRICTS_NOTE,
             )
+            # The data's own texts are English; German comes from translations-de.json.
+            german = json.loads((DEMO_DATA / "translations-de.json").read_text("utf-8"))
             districts = districts_import_geojson(
                 city=city,
-                collection=json.loads(
-                    (DEMO_DATA / "stadtbezirke-approx.geojson").read_text("utf-8")
+                collection=_with_german_quality(
+                    json.loads((DEMO_DATA / "stadtbezirke-approx.geojson").read_text("utf-8")),
+                    german["districts"]["geometry_quality"],
                 ),
+                language="en",
             )
             hotspots = hotspots_import_csv(
-                city=city, text=(DEMO_DATA / "hotspots.csv").read_text("utf-8")
+                city=city,
+                text=_with_german_descriptions(
+                    (DEMO_DATA / "hotspots.csv").read_text("utf-8"), german["hotspots"]
+                ),
+                language="en",
             )
             created = self._load_examples(city)
             conversations = self._load_example_conversation(city)
