@@ -55,3 +55,57 @@ def test_opinion_map_from_seeds_to_groups_and_consensus(page, browser):
     page.keyboard.press("Enter")
     assert page.evaluate("location.hash") in {"#group-A", "#group-B"}
     assert serious_violations(page) == []
+
+
+def test_a_network_past_its_pseudonym_limits_is_told_why_and_keeps_its_statement(
+    page, browser, settings
+):
+    from quartier.cities.models import City
+    from quartier.deliberation import services
+    from quartier.deliberation.models import StatementModeration
+
+    # Three fresh browsers on one machine: one address for the server.
+    settings.OPINION_MAP_PSEUDONYMS_PER_ADDRESS = 2
+    settings.OPINION_MAP_PSEUDONYMOUS_STATEMENTS_PER_ADDRESS = 1
+    moderator = make_verified_user("moderation@example.org", "Moderation", role="moderator")
+    conversation = services.conversation_open(
+        city=City.objects.get(slug="dortmund"),
+        creator=moderator,
+        question="Was fehlt am Hafen?",
+        seed_statements=STATEMENTS[:3],
+        statement_moderation=StatementModeration.AFTER,
+        allow_anonymous=True,
+    )
+    url = f"{page.base_url}/dortmund/opinion-maps/{conversation.pk}/"
+
+    def fresh_browser():
+        visitor = browser.new_context(locale="de-DE").new_page()
+        visitor.goto(url)
+        return visitor
+
+    def write(visitor, text: str) -> None:
+        visitor.locator("details.add-statement summary").click()
+        visitor.fill("#id_text", text)
+        visitor.locator("details.add-statement button[type=submit]").click()
+
+    first = fresh_browser()
+    write(first, "Ein Trinkbrunnen am Kai.")
+    expect(first.locator(".messages .message-success")).to_be_visible()
+
+    # The second pseudonym may join, but the network has written its statement for now.
+    second = fresh_browser()
+    write(second, "Mein sorgfältig getippter Satz.")
+    expect(second.locator(".messages .message-error")).to_be_visible()
+    expect(second.locator("details.add-statement")).to_have_attribute("open", "")
+    expect(second.locator("#id_text")).to_have_value("Mein sorgfältig getippter Satz.")
+
+    # A third fresh browser is one pseudonym too many: its vote is refused with the reason,
+    # swapped in although the answer is a 429.
+    third = fresh_browser()
+    before = third.locator("#progress-text").inner_text()
+    third.locator(".vote-agree").click()
+    expect(third.locator("#voting [role=alert]")).to_be_visible()
+    expect(third.locator("#progress-text")).to_have_text(before)
+    assert serious_violations(third) == []
+    for visitor in (first, second, third):
+        visitor.context.close()

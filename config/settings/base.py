@@ -145,6 +145,24 @@ ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key", "signup": "20/m/ip"}
 # trusted proxy sets to the client's address (e.g. X-Real-IP).
 ALLAUTH_TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 ALLAUTH_TRUSTED_CLIENT_IP_HEADER = os.environ.get("TRUSTED_CLIENT_IP_HEADER") or None
+
+# Opinion maps that allow taking part without an account: a pseudonym is a cookie, and a fresh
+# browser is a fresh pseudonym. So beside the count per participant, pseudonymous participation
+# is counted per client address (the address above, kept only as a keyed hash) and per map.
+# Every count runs for OPINION_MAP_LIMIT_SECONDS from its first entry. Accounts are counted per
+# account only: people signed in at a workshop on one network are not limited together.
+OPINION_MAP_LIMIT_SECONDS = int(os.environ.get("OPINION_MAP_LIMIT_SECONDS", "3600"))
+OPINION_MAP_STATEMENTS_PER_PARTICIPANT = int(
+    os.environ.get("OPINION_MAP_STATEMENTS_PER_PARTICIPANT", "10")
+)
+# New pseudonyms one address may start on one map (voting or writing takes one).
+OPINION_MAP_PSEUDONYMS_PER_ADDRESS = int(os.environ.get("OPINION_MAP_PSEUDONYMS_PER_ADDRESS", "30"))
+OPINION_MAP_PSEUDONYMOUS_STATEMENTS_PER_ADDRESS = int(
+    os.environ.get("OPINION_MAP_PSEUDONYMOUS_STATEMENTS_PER_ADDRESS", "10")
+)
+OPINION_MAP_PSEUDONYMOUS_STATEMENTS_PER_MAP = int(
+    os.environ.get("OPINION_MAP_PSEUDONYMOUS_STATEMENTS_PER_MAP", "50")
+)
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 

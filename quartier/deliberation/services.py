@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -23,7 +24,7 @@ from quartier.accounts.models import User
 from quartier.accounts.permissions import can_participate
 from quartier.cities.models import City
 from quartier.core.errors import PermissionDenied
-from quartier.core.rate_limits import rate_limit_check
+from quartier.core.rate_limits import address_key, rate_limit_check
 from quartier.core.text import text_check
 from quartier.moderation.services import reports_resolve
 from quartier.participation.permissions import can_moderate, process_allows
@@ -185,7 +186,7 @@ def anonymous_key_for(*, browser_secret: str | None, conversation: Conversation)
 
 
 def participant_join_browser(
-    *, conversation: Conversation, user, browser_secret: str | None
+    *, conversation: Conversation, user, browser_secret: str | None, client_address: str | None
 ) -> tuple[Participant, str | None]:
     """The participant for this account or browser; returns a new browser secret to keep
     (as a cookie) when an anonymous visitor takes part for the first time."""
@@ -196,12 +197,36 @@ def participant_join_browser(
         conversation=conversation,
         user=user,
         anonymous_key=anonymous_key_for(browser_secret=browser_secret, conversation=conversation),
+        client_address=client_address,
     )
     return participant, new_secret
 
 
-def participant_join(*, conversation: Conversation, user, anonymous_key: str = "") -> Participant:
-    """The participant for this account or browser, created on first use."""
+def _pseudonymous_limit(
+    *, action: str, conversation: Conversation, client_address: str, limit: int, message: str
+) -> None:
+    """Count per map and client network: a fresh cookie does not reset it."""
+    rate_limit_check(
+        action=f"{action}:map{conversation.pk}",
+        actor_id=address_key(client_address),
+        limit=limit,
+        period_seconds=settings.OPINION_MAP_LIMIT_SECONDS,
+        message=message,
+    )
+
+
+def participant_join(
+    *,
+    conversation: Conversation,
+    user,
+    anonymous_key: str = "",
+    client_address: str | None = None,
+) -> Participant:
+    """The participant for this account or browser, created on first use.
+
+    ``client_address`` is the request's (``quartier.core.rate_limits.client_address``): a new
+    pseudonym counts against it. Only callers outside a request (the demo, tests) leave it out.
+    """
     if can_participate(user=user):
         lookup: dict = {"conversation": conversation, "user": user}
     elif conversation.allow_anonymous:
@@ -210,6 +235,18 @@ def participant_join(*, conversation: Conversation, user, anonymous_key: str = "
                 _("Your browser did not keep your pseudonym; please allow cookies.")
             )
         lookup = {"conversation": conversation, "anonymous_key": anonymous_key}
+        # Checked before the row exists: refused browsers add no participants to the map.
+        if client_address is not None and not Participant.objects.filter(**lookup).exists():
+            _pseudonymous_limit(
+                action="pseudonym_new",
+                conversation=conversation,
+                client_address=client_address,
+                limit=settings.OPINION_MAP_PSEUDONYMS_PER_ADDRESS,
+                message=_(
+                    "Many people have recently taken part in this opinion map from your "
+                    "network without signing in. Please try again later, or sign in to take part."
+                ),
+            )
     else:
         raise PermissionDenied(_("Please sign in with a verified email address to take part."))
     try:
@@ -245,16 +282,51 @@ def vote_cast(*, participant: Participant, statement: Statement, choice: int) ->
     return vote
 
 
-def statement_submit(*, participant: Participant, text: str) -> Statement:
+def statement_submit(
+    *, participant: Participant, text: str, client_address: str | None = None
+) -> Statement:
+    """A new statement, published or waiting for moderation: both count against the limits.
+
+    A pseudonymous participant is counted three times: as this participant, per client
+    network on this map (``client_address`` is the request's; a fresh cookie does not reset
+    it) and in the map's ceiling for all pseudonymous statements. The counts run in that order
+    and stop at the first refusal, so one network refused does not use up the map's ceiling.
+    """
     conversation = participant.conversation
     if not conversation.allow_statements:
         raise ConversationError(_("This opinion map does not take new statements."))
     if not process_allows(process=conversation.process, action=Action.PROPOSE):
         raise ConversationClosed(_("This opinion map is closed."))
     text = _statement_text(text)
+    period = settings.OPINION_MAP_LIMIT_SECONDS
     rate_limit_check(
-        action="statement_submit", actor_id=participant.pk, limit=10, period_seconds=3600
+        action="statement_submit",
+        actor_id=participant.pk,
+        limit=settings.OPINION_MAP_STATEMENTS_PER_PARTICIPANT,
+        period_seconds=period,
     )
+    if participant.user_id is None and client_address is not None:
+        _pseudonymous_limit(
+            action="statement_pseudonymous",
+            conversation=conversation,
+            client_address=client_address,
+            limit=settings.OPINION_MAP_PSEUDONYMOUS_STATEMENTS_PER_ADDRESS,
+            message=_(
+                "Many statements have recently come to this opinion map from your network "
+                "without signing in. Please try again later, or sign in to add yours."
+            ),
+        )
+    if participant.user_id is None:
+        rate_limit_check(
+            action="statement_pseudonymous_map",
+            actor_id=conversation.pk,
+            limit=settings.OPINION_MAP_PSEUDONYMOUS_STATEMENTS_PER_MAP,
+            period_seconds=period,
+            message=_(
+                "This opinion map has recently received many statements from people who are "
+                "not signed in. Please try again later, or sign in to add yours."
+            ),
+        )
     if conversation.statements.filter(text__iexact=text).exists():
         raise ConversationError(_("This statement is already there."))
     # The city's pre-moderation holds every new statement, whatever the map's own setting.

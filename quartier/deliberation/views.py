@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartier.cities.selectors import city_for_request
-from quartier.core.errors import DomainError
+from quartier.core.errors import DomainError, PermissionDenied
+from quartier.core.rate_limits import client_address
 from quartier.ideas.selectors import idea_get
 
 from . import services
+from .errors import ConversationClosed
 from .forms import ConversationForm, ModerationFilterForm, StatementForm
 from .models import Conversation, Participant, Statement, StatementStatus, VoteChoice
 from .permissions import (
@@ -53,7 +55,10 @@ def _existing_participant(request, conversation: Conversation) -> Participant | 
 
 def _join(request, response_cookies: dict, conversation: Conversation) -> Participant:
     participant, new_secret = services.participant_join_browser(
-        conversation=conversation, user=request.user, browser_secret=_browser_secret(request)
+        conversation=conversation,
+        user=request.user,
+        browser_secret=_browser_secret(request),
+        client_address=client_address(request),
     )
     if new_secret:
         response_cookies[PSEUDONYM_COOKIE] = new_secret
@@ -132,7 +137,14 @@ def conversation_new(request, city_slug: str):
     )
 
 
-def _voting_context(request, conversation: Conversation, participant: Participant | None) -> dict:
+def _voting_context(
+    request,
+    conversation: Conversation,
+    participant: Participant | None,
+    *,
+    statement_form: StatementForm | None = None,
+    vote_error: str = "",
+) -> dict:
     if participant is not None:
         statement = statement_next(participant=participant)
     else:
@@ -146,20 +158,34 @@ def _voting_context(request, conversation: Conversation, participant: Participan
         "progress": participant_progress(participant=participant, conversation=conversation),
         "can_join": can_join_conversation(user=request.user, conversation=conversation),
         "choices": VoteChoice,
-        "statement_form": StatementForm(),
+        "statement_form": statement_form or StatementForm(),
+        # A refused statement comes back in its form, opened, with the reason beside it.
+        "statement_refused": statement_form is not None,
+        "vote_error": vote_error,
     }
+
+
+def _detail_page(
+    request,
+    city,
+    conversation: Conversation,
+    *,
+    statement_form: StatementForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    participant = _existing_participant(request, conversation)
+    context = {
+        "city": city,
+        "can_moderate": can_moderate_conversation(user=request.user, conversation=conversation),
+        **_voting_context(request, conversation, participant, statement_form=statement_form),
+    }
+    return render(request, "deliberation/conversation_detail.html", context, status=status)
 
 
 def conversation_detail(request, city_slug: str, conversation_id: int):
     city = city_for_request(request, city_slug)
     conversation = conversation_get(city=city, conversation_id=conversation_id)
-    participant = _existing_participant(request, conversation)
-    context = {
-        "city": city,
-        "can_moderate": can_moderate_conversation(user=request.user, conversation=conversation),
-        **_voting_context(request, conversation, participant),
-    }
-    return render(request, "deliberation/conversation_detail.html", context)
+    return _detail_page(request, city, conversation)
 
 
 @require_POST
@@ -168,6 +194,7 @@ def vote_view(request, city_slug: str, conversation_id: int):
     conversation = conversation_get(city=city, conversation_id=conversation_id)
     cookies: dict = {}
     participant: Participant | None
+    error_message, status = "", 200
     try:
         statement = get_object_or_404(
             Statement, pk=request.POST.get("statement"), conversation=conversation
@@ -176,15 +203,23 @@ def vote_view(request, city_slug: str, conversation_id: int):
         participant = _join(request, cookies, conversation)
         services.vote_cast(participant=participant, statement=statement, choice=choice)
     except (ValueError, TypeError):
-        messages.error(request, _("Please agree, disagree or pass."))
+        error_message = _("Please agree, disagree or pass.")
         participant = _existing_participant(request, conversation)
     except DomainError as error:
-        messages.error(request, error.message)
+        error_message = error.message
+        if error.code == "rate_limited":
+            status = 429
         participant = _existing_participant(request, conversation)
     if request.htmx:
-        context = {"city": city, **_voting_context(request, conversation, participant)}
-        response = render(request, "deliberation/partials/_voting.html", context)
+        # The reason goes into the swapped part: a message would only show on the next page.
+        context = {
+            "city": city,
+            **_voting_context(request, conversation, participant, vote_error=error_message),
+        }
+        response = render(request, "deliberation/partials/_voting.html", context, status=status)
     else:
+        if error_message:
+            messages.error(request, error_message)
         response = redirect(
             "conversation_detail", city_slug=city.slug, conversation_id=conversation.pk
         )
@@ -199,19 +234,27 @@ def statement_add_view(request, city_slug: str, conversation_id: int):
     cookies: dict = {}
     if not form.is_valid():
         messages.error(request, _("A statement has between 1 and 280 characters."))
+        return _detail_page(request, city, conversation, statement_form=form, status=400)
+    try:
+        participant = _join(request, cookies, conversation)
+        statement = services.statement_submit(
+            participant=participant,
+            text=form.cleaned_data["text"],
+            client_address=client_address(request),
+        )
+    except (PermissionDenied, ConversationClosed) as error:
+        messages.error(request, error.message)  # no form to bring back
+    except DomainError as error:
+        # Refused for now (too often, a duplicate): the page comes back with the typed text.
+        messages.error(request, error.message)
+        status = 429 if error.code == "rate_limited" else 400
+        response = _detail_page(request, city, conversation, statement_form=form, status=status)
+        return _with_cookies(response, cookies)
     else:
-        try:
-            participant = _join(request, cookies, conversation)
-            statement = services.statement_submit(
-                participant=participant, text=form.cleaned_data["text"]
-            )
-        except DomainError as error:
-            messages.error(request, error.message)
+        if statement.status == StatementStatus.PENDING:
+            messages.success(request, _("Thank you! Your statement appears after moderation."))
         else:
-            if statement.status == StatementStatus.PENDING:
-                messages.success(request, _("Thank you! Your statement appears after moderation."))
-            else:
-                messages.success(request, _("Thank you! Your statement is published."))
+            messages.success(request, _("Thank you! Your statement is published."))
     response = redirect("conversation_detail", city_slug=city.slug, conversation_id=conversation.pk)
     return _with_cookies(response, cookies)
 
