@@ -1,3 +1,4 @@
+import re
 from urllib.parse import urlencode
 
 from django import forms
@@ -96,6 +97,38 @@ class MultipleImageField(forms.FileField):
         return [super(MultipleImageField, self).clean(item, initial) for item in files]
 
 
+# A plain decimal number: sign, digits, and at most one decimal point or comma. No exponent
+# ("1e400" is infinity), no digit grouping ("51.513.6"), nothing a person would not type.
+COORDINATE = re.compile(r"[+-]?[0-9]{1,3}(?:[.,][0-9]{1,20})?")
+
+
+class CoordinateField(forms.FloatField):
+    """A latitude or longitude as people type it: "51.5136" or, in German, "51,5136"."""
+
+    # A text box, not type=number: browsers drop a number they cannot read in their own locale
+    # (a German "51,5136" in an English browser) and the form would say "required".
+    widget = forms.TextInput
+    default_error_messages = {
+        "invalid": _(
+            "Enter a decimal number, for example 51.5136 or 7.4653 (a decimal comma is fine too)."
+        ),
+    }
+
+    def widget_attrs(self, widget):
+        # The phone keyboard with digits and a decimal separator.
+        return {**super().widget_attrs(widget), "inputmode": "decimal", "autocomplete": "off"}
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        text = str(value).strip()
+        if not text:
+            return None
+        if not COORDINATE.fullmatch(text):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return float(text.replace(",", "."))
+
+
 class IdeaForm(forms.Form):
     title = forms.CharField(
         label=_("Title"),
@@ -121,15 +154,8 @@ class IdeaForm(forms.Form):
         label=_("Kind of innovation"), choices=InnovationKind.choices, widget=forms.RadioSelect
     )
     innovator_type = forms.ChoiceField(label=_("I submit this as"), choices=InnovatorType.choices)
-    lat = forms.FloatField(
-        label=_("Latitude"), min_value=-90, max_value=90, widget=forms.NumberInput({"step": "any"})
-    )
-    lon = forms.FloatField(
-        label=_("Longitude"),
-        min_value=-180,
-        max_value=180,
-        widget=forms.NumberInput({"step": "any"}),
-    )
+    lat = CoordinateField(label=_("Latitude"), min_value=-90, max_value=90)
+    lon = CoordinateField(label=_("Longitude"), min_value=-180, max_value=180)
     images = MultipleImageField(
         label=_("Images (optional)"),
         required=False,

@@ -45,10 +45,34 @@
     const status = document.getElementById(element.dataset.status);
     const say = (message) => { if (status) status.textContent = message; };
 
-    const map = L.map(element, { keyboard: true, scrollWheelZoom: false })
+    // Leaflet's own controls speak English: they are built here with the page's translated text.
+    const map = L.map(element, { keyboard: true, scrollWheelZoom: false, zoomControl: false })
       .setView(config.centre, config.zoom);
     element.setAttribute("role", "application");
     element.setAttribute("aria-label", text.label);
+    L.control.zoom({ zoomInTitle: text.zoomIn, zoomOutTitle: text.zoomOut }).addTo(map);
+    map.attributionControl.setPrefix(
+      '<a href="https://leafletjs.com" title="' + escapeHtml(text.leafletTitle) + '">Leaflet</a>');
+    // Shapes and markers are not tab stops: a city has dozens, and the lists beside the map
+    // (districts, hotspots, ideas) are the keyboard way. Chromium makes an SVG path focusable
+    // as soon as it has a focus listener (Leaflet's tooltips add one), and Leaflet gives
+    // markers (also markercluster's cluster icons) tabindex 0 unless told otherwise.
+    map.on("layeradd", (event) => {
+      const layer = event.layer;
+      const el = typeof layer.getElement === "function" && layer.getElement();
+      if (!el) return;
+      if (layer instanceof L.Marker) {
+        layer.options.keyboard = false; // also for the icon re-created when a cluster changes
+        if (el.getAttribute("role") === "button") el.removeAttribute("role");
+        el.removeAttribute("tabindex");
+      } else if (el instanceof SVGElement) {
+        el.setAttribute("tabindex", "-1");
+      }
+    });
+    map.on("popupopen", (event) => {
+      const close = event.popup.getElement().querySelector(".leaflet-popup-close-button");
+      if (close) close.setAttribute("aria-label", text.closePopup);
+    });
 
     const tiles = L.tileLayer(config.tileUrl, {
       maxZoom: 19,
@@ -63,12 +87,23 @@
 
     const overlays = {};
     const control = L.control.layers(null, overlays, { collapsed: false }).addTo(map);
-    let districtFeatures = [];
+    // Never collapsed: no popup, and the list of layers is a named group of checkboxes.
+    const layersContainer = control.getContainer();
+    layersContainer.removeAttribute("aria-haspopup");
+    const layersList = layersContainer.querySelector(".leaflet-control-layers-list");
+    layersList.setAttribute("role", "group");
+    layersList.setAttribute("aria-label", text.layers);
+    const layersToggle = layersContainer.querySelector(".leaflet-control-layers-toggle");
+    if (layersToggle) {
+      layersToggle.title = text.layers;
+      layersToggle.setAttribute("aria-label", text.layers);
+    }
+    let districtFeatures = null; // null until loaded: a place typed earlier is announced then
 
     fetch(config.districtsUrl).then((r) => r.json()).then((data) => {
       districtFeatures = data.features;
       const layer = L.geoJSON(data, {
-        style: { color: "#08427d", weight: 2, fillOpacity: 0.05 },
+        style: { color: "#08427d", weight: 2, fillOpacity: 0.05, className: "map-district" },
         // When picking a place, a click anywhere (also inside a district) must place the idea.
         interactive: !element.dataset.pick,
         onEachFeature: (feature, lyr) => {
@@ -79,14 +114,16 @@
         },
       }).addTo(map);
       control.addOverlay(layer, text.districts);
+      if (element.quartierShowPlace) element.quartierShowPlace();
     }).catch(() => say(text.loadFailed));
 
     if (element.dataset.focusLat) {
       // One idea's place: a marker and its surroundings, without loading the whole city.
       const focus = [parseFloat(element.dataset.focusLat), parseFloat(element.dataset.focusLon)];
       map.setView(focus, 15);
-      L.marker(focus, { keyboard: false, title: element.dataset.focusTitle }).addTo(map)
-        .bindTooltip(escapeHtml(element.dataset.focusTitle), { permanent: false });
+      const title = element.dataset.focusTitle;
+      L.marker(focus, { keyboard: false, title: title, alt: title }).addTo(map)
+        .bindTooltip(escapeHtml(title), { permanent: false });
     } else if (!element.dataset.pick) {
       fetch(config.hotspotsUrl).then((r) => r.json()).then((data) => {
         const located = { type: "FeatureCollection", features: data.features.filter((f) => f.geometry) };
@@ -128,15 +165,28 @@
       const latInput = document.getElementById(element.dataset.latInput);
       const lonInput = document.getElementById(element.dataset.lonInput);
       let marker = null;
+      let announceWhenLoaded = false;
+      // The marker and the status line, the same for a click, Enter on the map and typing.
+      const show = (lat, lon) => {
+        if (marker) marker.setLatLng([lat, lon]);
+        else marker = L.marker([lat, lon], { keyboard: false, alt: text.chosenPlace }).addTo(map);
+        if (!districtFeatures) { announceWhenLoaded = true; return; }
+        const district = districtAt(lat, lon, districtFeatures);
+        say(district ? text.placedIn.replace("%s", district) : text.placedOutside);
+      };
       const place = (latlng) => {
         const lat = Math.round(latlng.lat * 1e6) / 1e6;
         const lon = Math.round(latlng.lng * 1e6) / 1e6;
         latInput.value = lat;
         lonInput.value = lon;
-        if (marker) marker.setLatLng([lat, lon]);
-        else marker = L.marker([lat, lon], { keyboard: false }).addTo(map);
-        const district = districtAt(lat, lon, districtFeatures);
-        say(district ? text.placedIn.replace("%s", district) : text.placedOutside);
+        show(lat, lon);
+      };
+      element.quartierShowPlace = () => {
+        if (announceWhenLoaded && marker) {
+          announceWhenLoaded = false;
+          const at = marker.getLatLng();
+          show(at.lat, at.lng);
+        }
       };
       map.on("click", (event) => place(event.latlng));
       // Keyboard: arrows pan the map (Leaflet), Enter or Space places the idea at the centre.
@@ -146,13 +196,25 @@
           place(map.getCenter());
         }
       });
+      // Typed coordinates: a decimal comma ("51,5136") is a decimal, as on the server
+      // (ideas.forms.CoordinateField); anything else that is not a plain number is refused.
+      const parse = (value, limit) => {
+        const typed = value.trim();
+        if (!/^[+-]?[0-9]{1,3}([.,][0-9]{1,20})?$/.test(typed)) return null;
+        const number = Number(typed.replace(",", "."));
+        return Math.abs(number) <= limit ? number : null;
+      };
+      // Also when the form comes back with values (an error, or editing an idea).
       const fromInputs = () => {
-        const lat = parseFloat(latInput.value);
-        const lon = parseFloat(lonInput.value);
-        if (!Number.isNaN(lat) && !Number.isNaN(lon)) {
-          if (marker) marker.setLatLng([lat, lon]);
-          else marker = L.marker([lat, lon], { keyboard: false }).addTo(map);
+        if (!latInput.value.trim() || !lonInput.value.trim()) return;
+        const lat = parse(latInput.value, 90);
+        const lon = parse(lonInput.value, 180);
+        if (lat === null || lon === null) {
+          say(text.coordinatesInvalid);
+          return;
         }
+        if (!map.getBounds().contains([lat, lon])) map.panTo([lat, lon]);
+        show(lat, lon);
       };
       latInput.addEventListener("change", fromInputs);
       lonInput.addEventListener("change", fromInputs);
