@@ -436,3 +436,27 @@ def test_the_admin_refuses_a_site_path_as_slug(admin_client_en):
     assert response.status_code == 200
     assert "belongs to the site itself" in response.content.decode()
     assert not City.objects.filter(slug="accounts").exists()
+
+
+def test_the_district_import_command_reads_a_property_per_language(dortmund, tmp_path):
+    import io
+
+    from django.core.management import call_command
+
+    district = District.objects.get(city=dortmund, name="Hörde")
+    path = tmp_path / "bezirke.geojson"
+    properties = {"name": "Hörde", "geometry_quality": "official", "geometry_quality_de": "amtlich"}
+    path.write_text(
+        json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {"type": "Feature", "geometry": district.geometry, "properties": properties}
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
+    call_command("import_districts", "dortmund", str(path), "--language=en", stdout=io.StringIO())
+    district.refresh_from_db()
+    assert district.geometry_quality_i18n == {"en": "official", "de": "amtlich"}

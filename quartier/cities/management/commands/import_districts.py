@@ -17,7 +17,16 @@ class Command(BaseCommand):
         parser.add_argument("--name-property", default="name")
         parser.add_argument("--population-property", default="population")
         parser.add_argument("--population-year-property", default="population_year")
-        parser.add_argument("--quality-property", default="geometry_quality")
+        parser.add_argument(
+            "--quality-property",
+            default="geometry_quality",
+            help="the quality note; geometry_quality_en etc. hold it in other languages",
+        )
+        parser.add_argument(
+            "--language",
+            default=None,
+            help="language of the file's plain quality note (default: the city's language)",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -36,6 +45,7 @@ class Command(BaseCommand):
                 population_property=options["population_property"] or None,
                 population_year_property=options["population_year_property"] or None,
                 quality_property=options["quality_property"] or None,
+                language=options["language"] or None,
             )
         except InvalidGeoData as error:
             raise CommandError(error.message) from error
