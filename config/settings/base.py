@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "quartier.legal",
     "quartier.ideas",
     "quartier.deliberation",
+    "quartier.budgeting",
     "quartier.api",
     "quartier.pages",
 ]
