@@ -43,12 +43,20 @@ class LocalText(str):
     def text(self) -> str:
         return str.__str__(self)
 
+    def __reduce__(self):
+        # Pickle and copy need the language too (str's own reduce would drop it).
+        return (_local_text, (self.text, self.lang, self.fallback))
+
     @property
     def lang_attr(self) -> SafeString:
         """`` lang="de"`` for an element holding a text in another language than the page."""
         if not self.fallback or not self.lang:
             return mark_safe("")
         return format_html(' lang="{}"', self.lang)
+
+
+def _local_text(text: str, lang: str, fallback: bool) -> LocalText:
+    return LocalText(text, lang, fallback=fallback)
 
 
 def _base(code: str) -> str:
@@ -66,7 +74,11 @@ def localized(
     language ("de" for "de-at"), the city's ``default`` language, then any language there is
     (in the order of ``settings.LANGUAGES``, then alphabetical)."""
     language = (language or page_language()).lower()
-    values = {code.lower(): text for code, text in (values or {}).items() if text}
+    if not isinstance(values, Mapping):  # a row written by hand with something else
+        values = {}
+    values = {
+        str(code).lower(): text for code, text in values.items() if isinstance(text, str) and text
+    }
     if not values:
         return LocalText("", language, fallback=False)
     site_order = [code for code, _name in settings.LANGUAGES]

@@ -2,6 +2,7 @@
 shown in the page's language, else in the city's own language marked with its ``lang``."""
 
 import json
+import pickle
 import re
 
 import pytest
@@ -66,6 +67,13 @@ def test_local_text_is_a_string_that_serialises_as_its_words():
     text = LocalText("Hallo", "de", fallback=True)
     assert json.dumps({"t": text}) == '{"t": "Hallo"}'
     assert "all" in text and text.text == "Hallo" and type(text.text) is str
+    copy = pickle.loads(pickle.dumps(text))  # noqa: S301 - our own bytes
+    assert (copy, copy.lang, copy.fallback) == ("Hallo", "de", True)
+
+
+def test_stored_values_of_the_wrong_shape_show_nothing():
+    assert localized(["Hallo"], default="de") == ""  # type: ignore[arg-type]
+    assert localized({"de": 3, "en": "Hello"}, default="de", language="de") == "Hello"
 
 
 def test_translations_are_cleaned_at_the_boundary():
