@@ -27,6 +27,7 @@ urlpatterns = [
     path("<slug:city_slug>/map/", pages_views.city_map, name="city_map"),
     path("<slug:city_slug>/", include("quartier.ideas.urls")),
     path("<slug:city_slug>/", include("quartier.deliberation.urls")),
+    path("<slug:city_slug>/", include("quartier.budgeting.urls")),
     path("<slug:city_slug>/", include("quartier.moderation.urls")),
     path("<slug:city_slug>/", include("quartier.participation.urls")),
     path("<slug:city_slug>/", include("quartier.legal.urls")),

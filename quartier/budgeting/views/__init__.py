@@ -1,0 +1,1 @@
+"""The prize-money vote's pages, one module per area; each module lists its own URLs."""

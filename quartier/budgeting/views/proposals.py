@@ -1,0 +1,5 @@
+"""Pages of the prize-money vote: proposals."""
+
+from django.urls import path  # noqa: F401 - the area's own URLs are listed here
+
+urlpatterns: list = []
