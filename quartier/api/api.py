@@ -2,13 +2,15 @@
 
 import json
 from datetime import datetime
+from typing import Annotated
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from ninja import Field, NinjaAPI, Query, Schema
+from ninja import Field, Query, Schema
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import WithJsonSchema
 
 from quartier.accounts.models import InnovatorType
 from quartier.cities.models import City, hotspot_kind_label
@@ -19,8 +21,18 @@ from quartier.ideas.models import Idea, InnovationKind, Stage
 from quartier.ideas.selectors import SORT_ORDERS, IdeaFilters, idea_list
 
 from .geojson import ideas_geojson_response
+from .openapi import (
+    PLAIN_TEXT_PATTERN,
+    SLUG_OR_EMPTY_PATTERN,
+    SLUG_PATTERN,
+    DistrictCollection,
+    HotspotCollection,
+    IdeaCollection,
+    QuartierAPI,
+    documented,
+)
 
-api = NinjaAPI(
+api = QuartierAPI(
     title="Quartier API",
     version="1.0.0",
     description=(
@@ -43,6 +55,21 @@ def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpRes
     return api.create_response(
         request, {"detail": "; ".join(messages), "errors": exc.errors}, status=422
     )
+
+
+# Documented, not enforced by validation: any other value is simply no city (404), and a
+# control character gets the same 404 as in every other path of the site.
+CitySlug = Annotated[
+    str,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": SLUG_PATTERN,
+            "description": "The city's slug",
+            "example": "dortmund",
+        }
+    ),
+]
 
 
 def _city(slug: str) -> City:
@@ -74,9 +101,9 @@ def _geojson_response(document: str | dict) -> HttpResponse:
     "/cities/{city}/districts",
     url_name="districts",
     summary="Districts as a GeoJSON FeatureCollection",
-    response={200: dict},
+    **documented(DistrictCollection),
 )
-def districts(request: HttpRequest, city: str):
+def districts(request: HttpRequest, city: CitySlug):
     the_city = _city(city)
     features = [
         {
@@ -100,9 +127,9 @@ def districts(request: HttpRequest, city: str):
     "/cities/{city}/hotspots",
     url_name="hotspots",
     summary="Innovation hotspots as GeoJSON (places without a known location have no geometry)",
-    response={200: dict},
+    **documented(HotspotCollection),
 )
-def hotspots(request: HttpRequest, city: str):
+def hotspots(request: HttpRequest, city: CitySlug):
     the_city = _city(city)
     features = [
         {
@@ -129,10 +156,20 @@ def hotspots(request: HttpRequest, city: str):
 
 
 class IdeaQuery(Schema):
-    district: str | None = Field(None, description="district slug")
+    district: str | None = Field(
+        None,
+        description="A district's slug (see the districts layer); another gives 404, none all",
+        # "example", not "examples": ninja copies it to the parameter, where OpenAPI wants a map.
+        json_schema_extra={"pattern": SLUG_OR_EMPTY_PATTERN, "example": "innenstadt-nord"},
+    )
     kind: InnovationKind | None = None
     stage: Stage | None = None
-    q: str | None = Field(None, max_length=200, description="full-text search")
+    q: str | None = Field(
+        None,
+        max_length=200,
+        description="Full-text search; a control character (but tab and line breaks) gives 400",
+        json_schema_extra={"pattern": PLAIN_TEXT_PATTERN, "example": "Brunnen"},
+    )
     sort: str = Field("newest", pattern="^(newest|supported|discussed)$")
     page: int = Field(1, ge=1, le=1_000_000)
     page_size: int = Field(20, ge=1, le=100)
@@ -184,7 +221,8 @@ def _filters(city: City, params: IdeaQuery) -> IdeaFilters:
     if params.district:
         district = city.districts.filter(slug=params.district).first()
         if district is None:
-            raise HttpError(400, f"Unknown district {params.district!r} in {city.name}.")
+            # Like an unknown city: the place asked for is not there.
+            raise HttpError(404, f"Unknown district {params.district!r} in {city.name}.")
     return IdeaFilters(
         district=district,
         kind=params.kind.value if params.kind else None,
@@ -194,8 +232,18 @@ def _filters(city: City, params: IdeaQuery) -> IdeaFilters:
     )
 
 
-@api.get("/cities/{city}/ideas", response=IdeaPage, url_name="ideas", summary="Ideas, paginated")
-def ideas(request: HttpRequest, city: str, params: Query[IdeaQuery]):
+@api.get(
+    "/cities/{city}/ideas",
+    url_name="ideas",
+    summary="Ideas, paginated",
+    **documented(
+        IdeaPage,
+        not_found="No city with this slug, no such district in it, or a page after the last one.",
+        bad_request="A control character in q or district.",
+        invalid="A parameter out of its range or of the wrong type.",
+    ),
+)
+def ideas(request: HttpRequest, city: CitySlug, params: Query[IdeaQuery]):
     the_city = _city(city)
     queryset = idea_list(city=the_city, filters=_filters(the_city, params)).select_related("city")
     paginator = Paginator(queryset, params.page_size)
@@ -215,14 +263,23 @@ def ideas(request: HttpRequest, city: str, params: Query[IdeaQuery]):
     "/cities/{city}/ideas.geojson",
     url_name="ideas_geojson",
     summary="All visible ideas of the city as GeoJSON points (cached)",
-    response={200: dict},
+    **documented(IdeaCollection),
 )
-def ideas_geojson(request: HttpRequest, city: str):
+def ideas_geojson(request: HttpRequest, city: CitySlug):
     return ideas_geojson_response(city=_city(city), request=request)
 
 
-@api.get("/cities/{city}/ideas/{idea_id}", response=IdeaDetailOut, url_name="idea")
-def idea(request: HttpRequest, city: str, idea_id: int):
+@api.get(
+    "/cities/{city}/ideas/{idea_id}",
+    url_name="idea",
+    summary="One visible idea",
+    **documented(
+        IdeaDetailOut,
+        not_found="No city with this slug, or no visible idea with this id in the city.",
+        invalid="An idea_id that is not an integer.",
+    ),
+)
+def idea(request: HttpRequest, city: CitySlug, idea_id: int):
     the_city = _city(city)
     found = get_object_or_404(
         Idea.objects.select_related("district", "city"),

@@ -38,7 +38,7 @@ def test_invalid_parameters_get_a_4xx_with_a_message(client, dortmund):
     cases = [
         ({"page": -1}, 422),
         ({"page": "abc"}, 422),
-        ({"district": "atlantis"}, 400),
+        ({"district": "atlantis"}, 404),
         ({"kind": "magic"}, 422),
         ({"sort": "random"}, 422),
         ({"page_size": 1000}, 422),
