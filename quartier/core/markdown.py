@@ -13,16 +13,28 @@ _ALLOWED_TAGS = {
 _ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 
 
-def render_markdown(text: str, *, heading_shift: int = 1) -> str:
-    """``heading_shift`` moves headings down: an idea's "#" is an h2 below its title and its
-    sections; a legal page's "##" stays an h2 (shift 0). Only h2-h4 survive: the page's
-    title is its only h1."""
-    html = _parser.render(text)
-    if heading_shift:
-        for level in (3, 2, 1):
-            html = html.replace(f"<h{level}>", f"<h{level + heading_shift}>").replace(
-                f"</h{level}>", f"</h{level + heading_shift}>"
-            )
+def _headings_as_outline(tokens) -> None:
+    """Number the headings by their nesting, below the page's title (its only h1): the first
+    is an h2 whatever the author typed ("#" or "##"), and none skips a level, so that screen
+    readers list them as an outline. Deeper than h4 stays h4."""
+    open_levels: list[tuple[int, int]] = []  # (level typed, level shown) of the open sections
+    shown = 2
+    for token in tokens:
+        if token.type == "heading_open":
+            typed = int(token.tag[1:])
+            while open_levels and open_levels[-1][0] >= typed:
+                open_levels.pop()
+            shown = min(open_levels[-1][1] + 1, 4) if open_levels else 2
+            open_levels.append((typed, shown))
+            token.tag = f"h{shown}"
+        elif token.type == "heading_close":
+            token.tag = f"h{shown}"
+
+
+def render_markdown(text: str) -> str:
+    tokens = _parser.parse(text)
+    _headings_as_outline(tokens)
+    html = _parser.renderer.render(tokens, _parser.options, {})
     return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,

@@ -34,7 +34,7 @@ def legal_page(request, city_slug: str, kind: str):
             "city": city,
             "kind": page_kind,
             "page": page,
-            "html": render_markdown(page.text, heading_shift=0) if page else "",
+            "html": render_markdown(page.text) if page else "",
             "can_edit": can_edit_legal_pages(user=request.user, city=city),
         },
     )

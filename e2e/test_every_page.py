@@ -1,0 +1,400 @@
+"""Every page, walked: no sideways scroll on a 390 px phone, axe clean at 390 and 1280 px.
+
+The list of pages comes from the URL configuration: a GET page that is neither walked below
+(``VISITS``) nor excluded with a reason (``EXCLUDED``, or a rule of ``excluded_by_rule``) fails
+``test_every_page_is_walked_or_excluded``, so a page added later cannot be forgotten.
+
+Each page is filled with real content that is hard to lay out: an idea whose title is 120
+characters with a 60-character word, a long comment, a display name without a space, reports in
+the moderation queue, an opinion map with groups, a process with three phases. Each role walks
+its pages in one browser context (German, as the demo), signed in by a session cookie.
+"""
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils import timezone
+
+from e2e.conftest import make_verified_user
+from e2e.test_accessibility import NARROW, WIDE, horizontal_overflow, violations
+from quartier.tests.test_permission_matrix import POST_ONLY, ROWS, Route, routes
+
+ANONYMOUS = "anonymous"
+RESIDENT = "resident"  # the author of the long idea
+MODERATOR = "moderator"
+CITY_ADMIN = "city admin"
+SYSTEM_ADMIN = "system admin"  # created without a password, as `createsuperuser --noinput`
+ROLES = (ANONYMOUS, RESIDENT, MODERATOR, CITY_ADMIN, SYSTEM_ADMIN)
+NOT_FOUND = "404"  # the error page: not a URL name
+
+# One unbroken 60-character word: German compounds (and pasted links) are that long.
+LONG_WORD = "Nachbarschaftsgartenbewässerungsanlagenwartungsvertragsentwurf"[:60]
+LONG_TITLE = (LONG_WORD + " für den Borsigplatz und alle Höfe rundherum, bitte bald")[:120]
+LONG_NAME = "Maximilianekonstanzevonhohenlimburgbrackelundwickede"  # no space to break at
+LONG_URL = "https://www.dortmund.de/" + "unterseite-" * 8 + "ende.html"
+D = "/dortmund"
+SCREENSHOTS = os.environ.get("WALK_SCREENSHOTS", "")
+
+
+@dataclass(frozen=True)
+class Visit:
+    name: str  # the URL's name (or NOT_FOUND)
+    role: str
+    path: str  # "{...}" filled in from the content
+    label: str = ""
+    status: int = 200
+
+    @property
+    def id(self) -> str:
+        return f"{self.name}{' (' + self.label + ')' if self.label else ''} as {self.role}"
+
+
+VISITS = [
+    # Everyone's pages.
+    Visit("city_home", ANONYMOUS, D + "/"),
+    Visit("city_map", ANONYMOUS, D + "/map/"),
+    Visit("idea_list", ANONYMOUS, D + "/ideas/"),
+    Visit("idea_list", ANONYMOUS, D + "/ideas/?q=Zeppelinlandeplatz", label="no match"),
+    Visit("idea_detail", ANONYMOUS, D + "/ideas/{long_idea}/", label="long title"),
+    Visit("idea_detail", ANONYMOUS, D + "/ideas/{withdrawn}/", label="withdrawn"),
+    Visit("idea_detail", ANONYMOUS, D + "/ideas/{hidden}/", label="hidden", status=410),
+    Visit("idea_revisions", ANONYMOUS, D + "/ideas/{long_idea}/versions/"),
+    Visit("conversation_list", ANONYMOUS, D + "/opinion-maps/"),
+    Visit("conversation_detail", ANONYMOUS, D + "/opinion-maps/{demo_map}/"),
+    Visit("conversation_results", ANONYMOUS, D + "/opinion-maps/{demo_map}/results/"),
+    Visit(
+        "conversation_results",
+        ANONYMOUS,
+        D + "/opinion-maps/{long_map}/results/",
+        label="early counts, long texts",
+    ),
+    Visit(
+        "conversation_results",
+        ANONYMOUS,
+        D + "/opinion-maps/{future_map}/results/",
+        label="not yet",
+        status=403,
+    ),
+    Visit("process_list", ANONYMOUS, D + "/processes/"),
+    Visit("process_detail", ANONYMOUS, D + "/processes/{process}/"),
+    *(
+        Visit("legal_page", ANONYMOUS, f"{D}/legal/{kind}/", label=kind)
+        for kind in ("impressum", "datenschutz", "nutzungsbedingungen", "barrierefreiheit")
+    ),
+    Visit(NOT_FOUND, ANONYMOUS, D + "/ideas/999999/", status=404),
+    Visit(NOT_FOUND, ANONYMOUS, "/no-such-page/", label="outside a city", status=404),
+    # allauth's pages for visitors.
+    Visit("account_login", ANONYMOUS, "/accounts/login/"),
+    Visit("account_signup", ANONYMOUS, "/accounts/signup/"),
+    Visit("account_reset_password", ANONYMOUS, "/accounts/password/reset/"),
+    Visit("account_reset_password_done", ANONYMOUS, "/accounts/password/reset/done/"),
+    Visit("account_reset_password_from_key", ANONYMOUS, "{reset_key_path}"),
+    Visit("account_reset_password_from_key_done", ANONYMOUS, "/accounts/password/reset/key/done/"),
+    Visit("account_email_verification_sent", ANONYMOUS, "/accounts/confirm-email/"),
+    Visit("account_confirm_email", ANONYMOUS, "{confirm_email_path}"),
+    Visit("account_inactive", ANONYMOUS, "/accounts/inactive/"),
+    # A resident, the author of the long idea.
+    Visit("idea_detail", RESIDENT, D + "/ideas/{long_idea}/", label="own idea"),
+    Visit("idea_submit", RESIDENT, D + "/ideas/new/"),
+    Visit("idea_edit", RESIDENT, D + "/ideas/{long_idea}/edit/"),
+    Visit("idea_withdraw", RESIDENT, D + "/ideas/{long_idea}/withdraw/"),
+    Visit("conversation_detail", RESIDENT, D + "/opinion-maps/{long_map}/", label="long texts"),
+    Visit("report_content", RESIDENT, D + "/report/idea/{demo_idea}/", label="idea"),
+    Visit("report_content", RESIDENT, D + "/report/comment/{long_comment}/", label="comment"),
+    Visit("report_content", RESIDENT, D + "/report/statement/{long_statement}/", label="statement"),
+    Visit("legal_consent", RESIDENT, D + "/legal/consent/"),
+    Visit("profile", RESIDENT, "/accounts/profile/"),
+    Visit("account_email", RESIDENT, "/accounts/email/"),
+    Visit("account_change_password", RESIDENT, "/accounts/password/change/"),
+    Visit("account_reauthenticate", RESIDENT, "/accounts/reauthenticate/"),
+    Visit("account_logout", RESIDENT, "/accounts/logout/"),  # GET asks; only POST signs out
+    # The city's moderators.
+    Visit("moderation_queue", MODERATOR, D + "/moderation/"),
+    Visit("moderation_queue", MODERATOR, D + "/moderation/?resolved=1", label="resolved"),
+    Visit("audit_log", MODERATOR, D + "/moderation/log/"),
+    Visit("idea_detail", MODERATOR, D + "/ideas/{long_idea}/", label="with moderation"),
+    Visit("idea_submit", MODERATOR, D + "/ideas/new/?analog=1", label="paper card"),
+    Visit("conversation_new", MODERATOR, D + "/opinion-maps/new/"),
+    Visit("conversation_moderation", MODERATOR, D + "/opinion-maps/{long_map}/moderation/"),
+    # The city's administrators.
+    Visit("city_roles", CITY_ADMIN, D + "/roles/"),
+    Visit("moderation_queue", CITY_ADMIN, D + "/moderation/", label="with pre-moderation"),
+    Visit("legal_page_edit", CITY_ADMIN, D + "/legal/impressum/edit/", label="impressum"),
+    Visit(
+        "legal_page_edit", CITY_ADMIN, D + "/legal/barrierefreiheit/edit/", label="barrierefreiheit"
+    ),
+    Visit(
+        "conversation_new", CITY_ADMIN, D + "/opinion-maps/new/?idea={long_idea}", label="on idea"
+    ),
+    # The system administrator, without a password yet.
+    Visit("account_set_password", SYSTEM_ADMIN, "/accounts/password/set/"),
+    Visit("city_home", SYSTEM_ADMIN, D + "/", label="staff navigation"),
+]
+
+EXCLUDED = {
+    "health": "a plain-text answer for the load balancer, not a page",
+    "set_language": "Django's language switch: a form target that redirects, no page",
+    "account_request_reauthentication_code": "sign-in by code is off (allauth: not found)",
+    "account_confirm_reauthentication_code": "sign-in by code is off (allauth: not found)",
+    "account_confirm_login_code": "sign-in by code is off (allauth: not found)",
+}
+
+
+def excluded_by_rule(route: Route) -> str | None:
+    """Why a route is no page to walk, by a rule that also covers routes added later."""
+    name = route.name or ""
+    if name.startswith("admin:") or route.route.startswith("admin/"):
+        return "Django's admin: system administrators only, in Django's own design"
+    if name.startswith("api:"):
+        return "the JSON API and its schema documentation (schemathesis checks it)"
+    if route.route.endswith((".zip", ".csv", ".json", ".geojson")) or "export" in name:
+        return "a download, not a page"
+    answers = [
+        answer
+        for row in ROWS
+        if row.name == name and row.method == "GET"
+        for by_role in row.answers.values()
+        for answer in by_role.values()
+    ]
+    if answers and all(answer == POST_ONLY for answer in answers):
+        return "POST only: the permission matrix answers 405 to a GET"
+    if answers and all(300 <= answer.status < 400 for answer in answers):
+        return "a redirect for everyone (the permission matrix): its target is walked"
+    return None
+
+
+def test_every_page_is_walked_or_excluded():
+    all_routes = list(routes())
+    walked = {visit.name for visit in VISITS} - {NOT_FOUND}
+    forgotten = [
+        f"{route.route} ({route.name})"
+        for route in all_routes
+        if route.name not in walked
+        and route.name not in EXCLUDED
+        and excluded_by_rule(route) is None
+    ]
+    assert forgotten == [], "walk these pages in VISITS or exclude them with a reason"
+    names = {route.name for route in all_routes}
+    assert sorted((walked | set(EXCLUDED)) - names) == [], "names of URLs that are gone"
+    assert sorted(walked & set(EXCLUDED)) == [], "walked and excluded at once"
+    ruled = {route.name for route in all_routes if excluded_by_rule(route)}
+    assert sorted(walked & ruled) == [], "walked, though a rule says it is no page"
+    assert {visit.role for visit in VISITS} == set(ROLES)
+
+
+# --- The content ---------------------------------------------------------------------------------
+
+
+def content_build() -> tuple[dict, dict[str, object]]:
+    """The signed-in roles' accounts, and demo objects for the URL parameters: the hard cases
+    for the layout."""
+    from allauth.account.forms import default_token_generator
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+    from allauth.account.utils import user_pk_to_url_str
+    from django.urls import reverse
+
+    from quartier.accounts.models import User
+    from quartier.cities.models import City
+    from quartier.deliberation.models import Conversation
+    from quartier.deliberation.services import (
+        conversation_open,
+        conversation_recompute,
+        participant_join,
+        statement_submit,
+        vote_cast,
+    )
+    from quartier.ideas.models import Idea
+    from quartier.ideas.services import comment_add, idea_submit, idea_update, idea_withdraw
+    from quartier.moderation.services import content_hide, premoderation_set, report_create
+    from quartier.participation.services import PhaseSpec, process_create
+
+    city = City.objects.get(slug="dortmund")
+    resident = make_verified_user("resi@example.org", "Resi")
+    neighbour = make_verified_user("nachbar@example.org", LONG_NAME)
+    moderator = make_verified_user("moderation@example.org", LONG_NAME[:40], role="moderator")
+    admin = make_verified_user("stadt@example.org", "Stadtverwaltung", role="admin")
+    root = User.objects.create_superuser(email="root@example.org", display_name="Root")
+    EmailAddress.objects.create(user=root, email=root.email, verified=True, primary=True)
+    newcomer = User.objects.create_user(email="neu@example.org", display_name="Neu")
+    unconfirmed = EmailAddress.objects.create(user=newcomer, email=newcomer.email, primary=True)
+
+    demo_idea = Idea.objects.earliest("id")
+
+    def submit(author, title: str, summary: str, description: str) -> Idea:
+        return idea_submit(
+            city=city, author=author, title=title, summary=summary, description=description,
+            kind="social", innovator_type="resident", lat=demo_idea.lat, lon=demo_idea.lon,
+        )  # fmt: skip
+
+    long_idea = submit(
+        resident,
+        LONG_TITLE,
+        f"{LONG_WORD} – {LONG_WORD}. Mehr unter {LONG_URL}",
+        f"## {LONG_WORD}\n\n{LONG_WORD * 2}\n\n{LONG_URL}\n\n`{LONG_WORD}`",
+    )
+    idea_update(
+        idea=long_idea,
+        title=LONG_TITLE,
+        summary=long_idea.summary,
+        description=long_idea.description + f"\n\nErgänzt: {LONG_WORD}",
+        kind="ecological",
+        lat=demo_idea.lat,
+        lon=demo_idea.lon,
+        editor=resident,
+        note=f"Ergänzt um {LONG_WORD}",
+    )
+    long_comment = comment_add(
+        idea=long_idea, author=neighbour, body=f"{LONG_WORD}{LONG_WORD} – siehe {LONG_URL} " * 3
+    )
+    comment_add(idea=long_idea, author=resident, body=LONG_WORD, parent=long_comment)
+    withdrawn = submit(resident, "Ein Bücherschrank", "Bücher zum Tauschen.", "-")
+    idea_withdraw(idea=withdrawn, user=resident, reason=f"Gibt es schon: {LONG_URL}")
+    hidden = submit(neighbour, "Werbung", "Kaufen!", "-")
+    content_hide(target=hidden, moderator=moderator, reason=f"Werbung {LONG_WORD}")
+
+    # The demo's opinion map with two groups of four, and results computed.
+    demo_map = Conversation.objects.get(city=city, allow_anonymous=True)
+    statements = list(demo_map.statements.filter(status="accepted").order_by("id"))
+    for number in range(8):
+        voter = make_verified_user(f"stimme{number}@example.org", f"Stimme {number}")
+        participant = participant_join(conversation=demo_map, user=voter)
+        for position, statement in enumerate(statements):
+            agree = (position % 2 == 0) == (number < 4)
+            vote_cast(participant=participant, statement=statement, choice=1 if agree else -1)
+    conversation_recompute(conversation_id=demo_map.pk)
+
+    # A map on the long idea with long statements, one waiting for review.
+    long_map = conversation_open(
+        city=city,
+        creator=resident,
+        idea=long_idea,
+        question=f"Wie finden Sie den {LONG_WORD}?",
+        description=f"{LONG_WORD} {LONG_URL}",
+        seed_statements=[f"{LONG_WORD} ist gut.", f"{LONG_WORD} ist zu teuer."],
+    )
+    speaker = participant_join(conversation=long_map, user=neighbour)
+    long_statement = long_map.statements.earliest("id")
+    for statement in long_map.statements.all():
+        vote_cast(participant=speaker, statement=statement, choice=1)
+    conversation_recompute(conversation_id=long_map.pk)  # one voter: counts, no groups yet
+    statement_submit(participant=speaker, text=f"{LONG_WORD}{LONG_WORD} wartet.")
+    now = timezone.now()
+    future_map = conversation_open(
+        city=city, creator=moderator, question="Später?", opens_at=now + timedelta(days=3)
+    )
+
+    # Reports for the queue (long details), and a comment waiting for pre-moderation.
+    report_create(reporter=neighbour, target=demo_idea, reason="spam", details=LONG_WORD * 5)
+    report_create(reporter=resident, target=long_comment, reason="abuse", details=LONG_URL)
+    report_create(reporter=neighbour, target=long_statement, reason="personal_data")
+    premoderation_set(city=city, enabled=True, actor=admin)
+    comment_add(idea=long_idea, author=neighbour, body=f"Wartet: {LONG_WORD} {LONG_URL}")
+
+    days = timedelta(days=1)
+    process = process_create(
+        city=city,
+        kind="prize_money",
+        title=f"Quartiersgeld {LONG_WORD}",
+        description=f"Zehntausend Euro für Ideen. {LONG_URL}",
+        creator=admin,
+        phases=[
+            PhaseSpec("Vorschläge", now - 30 * days, now - 10 * days, ["propose"]),
+            PhaseSpec(LONG_WORD, now - 10 * days, now + 5 * days, ["review"]),
+            PhaseSpec("Abstimmung", now + 5 * days, None, ["vote", "show_results"]),
+        ],
+    )
+    reset_key_path = reverse(
+        "account_reset_password_from_key",
+        kwargs={
+            "uidb36": user_pk_to_url_str(resident),
+            "key": default_token_generator.make_token(resident),
+        },
+    )
+    confirm_email_path = reverse(
+        "account_confirm_email", args=[EmailConfirmationHMAC(unconfirmed).key]
+    )
+    users = {RESIDENT: resident, MODERATOR: moderator, CITY_ADMIN: admin, SYSTEM_ADMIN: root}
+    return users, {
+        "demo_idea": demo_idea.pk,
+        "long_idea": long_idea.pk,
+        "long_comment": long_comment.pk,
+        "withdrawn": withdrawn.pk,
+        "hidden": hidden.pk,
+        "demo_map": demo_map.pk,
+        "long_map": long_map.pk,
+        "long_statement": long_statement.pk,
+        "future_map": future_map.pk,
+        "process": process.pk,
+        "reset_key_path": reset_key_path,
+        "confirm_email_path": confirm_email_path,
+    }
+
+
+def session_cookie(user) -> str:
+    client = Client()
+    client.force_login(user)
+    return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+
+# --- The walk ------------------------------------------------------------------------------------
+
+
+def problems_of(page, visit: Visit, url: str) -> list[str]:
+    """What is wrong with one page: its status, sideways scroll at 390 px, axe at both widths."""
+    page.set_viewport_size(NARROW)
+    response = page.goto(url)
+    page.wait_for_load_state("networkidle")
+    problems = []
+    status = response.status if response is not None else None
+    if status != visit.status:
+        problems.append(f"status {status}, not {visit.status} ({page.url})")
+    language = page.evaluate("document.documentElement.lang")
+    if not language.startswith("de"):
+        problems.append(f"in {language!r}, not German")
+    problems += [f"390 px, sticks out: {element}" for element in horizontal_overflow(page)]
+    if SCREENSHOTS:  # to look at the phone layout by eye: WALK_SCREENSHOTS=/some/dir
+        name = re.sub(r"[^\w]+", "-", visit.id).strip("-")
+        page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
+    problems += [f"390 px, axe: {violation}" for violation in violations(page)]
+    page.set_viewport_size(WIDE)
+    problems += [f"1280 px, axe: {violation}" for violation in violations(page)]
+    return problems
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_fits_a_phone_and_passes_axe(browser, demo, role):
+    users, content = content_build()
+    context = browser.new_context(locale="de-DE", viewport=NARROW)
+    context.set_default_timeout(15_000)
+    user = users.get(role)
+    if user is not None:
+        context.add_cookies(
+            [
+                {
+                    "name": settings.SESSION_COOKIE_NAME,
+                    "value": session_cookie(user),
+                    "url": demo.url,
+                }
+            ]
+        )
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+    visits = [visit for visit in VISITS if visit.role == role]
+    # Signing out is asked last, should the page ever sign out on GET.
+    visits.sort(key=lambda visit: visit.name == "account_logout")
+    for visit in visits:
+        url = demo.url + visit.path.format(**content)
+        problems = problems_of(page, visit, url)
+        if problems:
+            found[f"{visit.id}: {url}"] = problems
+    context.close()
+    report = "\n".join(
+        f"{where}\n" + "\n".join(f"  - {problem}" for problem in problems)
+        for where, problems in found.items()
+    )
+    assert found == {}, report
