@@ -163,11 +163,12 @@ def idea_get(*, city: City, idea_id: int, viewer) -> Idea:
 
 
 def _comments_visible_to(comments: QuerySet[Comment], *, viewer, city: City) -> QuerySet[Comment]:
-    # Comments waiting for pre-moderation are shown to their author and the moderators only.
+    # Comments never published (waiting for pre-moderation, or rejected there) are shown to
+    # their author and the moderators only; one hidden after it was public leaves a note.
     if can_moderate(user=viewer, city=city):
         return comments
     mine = Q(author_id=viewer.pk) if getattr(viewer, "is_authenticated", False) else Q(pk__in=[])
-    return comments.filter(Q(awaiting_review=False) | mine)
+    return comments.filter(Q(ever_published=True) | mine)
 
 
 def idea_comments(*, idea: Idea, viewer) -> list[Comment]:

@@ -301,9 +301,12 @@ def idea_withdraw(*, idea: Idea, user: User, reason: str) -> Idea:
 
 
 def comment_after_moderation(comment: Comment) -> None:
-    """A decision on a comment that waited for review puts it in the thread (published, or as a
-    'hidden' note): now it counts."""
-    if comment.awaiting_review:
+    """A comment counts from when the public first sees it: approved, or shown again after a
+    rejection. Waiting or rejected, it never shows in the thread and does not count.
+    (``comment`` is as it was before the decision.)"""
+    if comment.ever_published:
+        return
+    if Comment.objects.filter(pk=comment.pk, hidden_at__isnull=True).exists():
         Idea.objects.filter(pk=comment.idea_id).update(comment_count=F("comment_count") + 1)
 
 

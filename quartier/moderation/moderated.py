@@ -9,7 +9,8 @@ class Moderated(models.Model):
     """Hidden by a moderator, with a public reason; the row is kept so nothing is lost.
 
     Under pre-moderation new content starts hidden with ``awaiting_review`` set, so every list
-    that shows only ``hidden_at IS NULL`` keeps it out until a moderator approves it."""
+    that shows only ``hidden_at IS NULL`` keeps it out until a moderator approves it; rejected
+    there, it stays hidden and ``ever_published`` stays false."""
 
     hidden_at = models.DateTimeField(_("hidden at"), null=True, blank=True)
     hidden_reason = models.CharField(_("reason for hiding"), max_length=300, blank=True)
@@ -22,6 +23,9 @@ class Moderated(models.Model):
         verbose_name=_("hidden by"),
     )
     awaiting_review = models.BooleanField(_("awaiting review"), default=False)
+    # False until the public has seen it: held by pre-moderation, or rejected there. Content
+    # hidden after it was public leaves a note in its place; content never public leaves none.
+    ever_published = models.BooleanField(_("published once"), default=True)
 
     class Meta:
         abstract = True

@@ -76,7 +76,7 @@ def premoderation_fields(*, city: City) -> dict[str, Any]:
     """What a new Moderated row starts with: hidden and waiting when the city pre-moderates."""
     if not city.premoderation:
         return {}
-    return {"hidden_at": timezone.now(), "awaiting_review": True}
+    return {"hidden_at": timezone.now(), "awaiting_review": True, "ever_published": False}
 
 
 def report_create(*, reporter, target: Any, reason: str, details: str = "") -> Report:
@@ -118,7 +118,7 @@ def _set_visibility(kind: ContentKind, obj: Any, *, visible: bool, moderator, re
         kind.set_visibility(obj, visible, moderator, reason)
     else:
         fields = (
-            {"hidden_at": None, "hidden_reason": "", "hidden_by": None}
+            {"hidden_at": None, "hidden_reason": "", "hidden_by": None, "ever_published": True}
             if visible
             else {"hidden_at": timezone.now(), "hidden_reason": reason, "hidden_by": moderator}
         )

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('budgeting', '0001_prize_money_vote'),
+        ("budgeting", "0001_prize_money_vote"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='proposal',
-            name='ever_published',
-            field=models.BooleanField(default=True, verbose_name='published once'),
+            model_name="proposal",
+            name="ever_published",
+            field=models.BooleanField(default=True, verbose_name="published once"),
         ),
     ]

@@ -62,7 +62,7 @@ def test_the_maps_own_moderation_resolves_reports_and_logs_the_decision(
     )
 
 
-def test_a_comment_waiting_for_review_counts_once_decided(
+def test_a_comment_waiting_for_review_counts_once_published(
     dortmund, city_admin, moderator, resident, neighbour, idea
 ):
     services.premoderation_set(city=dortmund, enabled=True, actor=city_admin)
@@ -74,11 +74,15 @@ def test_a_comment_waiting_for_review_counts_once_decided(
     services.content_approve(target=first, moderator=moderator)
     services.content_reject(target=second, moderator=moderator, reason="Werbung")
     idea.refresh_from_db()
-    assert idea.comment_count == before + 2  # one published, one shown as hidden
+    assert idea.comment_count == before + 1  # the rejected one never shows in the thread
     services.content_hide(target=first, moderator=moderator, reason="Doch nicht")
     services.content_unhide(target=first, moderator=moderator)
     idea.refresh_from_db()
-    assert idea.comment_count == before + 2  # later decisions change nothing
+    assert idea.comment_count == before + 1  # hidden later, it left a note: still counted
+    # The city's moderators publish the rejected one after all: now the public sees it.
+    services.content_unhide(target=second, moderator=moderator)
+    idea.refresh_from_db()
+    assert idea.comment_count == before + 2
 
 
 def test_showing_again_what_waits_for_review_is_an_approval(
@@ -103,3 +107,100 @@ def test_a_comment_under_a_hidden_idea_cannot_be_reported_or_read(
     with pytest.raises(services.ModerationError):
         services.report_create(reporter=resident, target=comment, reason="spam")
     assert not Report.objects.filter(object_id=comment.pk).exists()
+
+
+# --- Content rejected in pre-moderation was never public: it leaves no note in the thread ---
+
+
+def _thread(client, idea, user=None) -> str:
+    if user is not None:
+        client.force_login(user)
+    else:
+        client.logout()
+    return client.get(
+        reverse("idea_detail", args=["dortmund", idea.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+
+
+def test_a_comment_rejected_in_review_shows_only_to_its_author_and_the_moderators(
+    client, dortmund, city_admin, moderator, resident, neighbour, idea
+):
+    services.premoderation_set(city=dortmund, enabled=True, actor=city_admin)
+    rejected = ideas.comment_add(idea=idea, author=resident, body="Kauft bei uns ein!")
+    services.content_reject(target=rejected, moderator=moderator, reason="Werbung")
+    # A neighbour and a visitor see neither the comment nor a note where it would have been.
+    for viewer in (neighbour, None):
+        page = _thread(client, idea, viewer)
+        assert f'id="comment-{rejected.pk}"' not in page
+        assert "Werbung" not in page and "Kauft bei uns ein!" not in page
+    # Its author sees it with the reason, and so do the moderators; nobody can reply to it.
+    for viewer in (resident, moderator):
+        page = _thread(client, idea, viewer)
+        assert "Not published: the moderators rejected this comment (reason: Werbung)" in page
+        assert "Kauft bei uns ein!" in page
+        assert f'name="parent" value="{rejected.pk}"' not in page
+
+
+def test_a_comment_hidden_after_it_was_public_still_leaves_its_note(
+    client, dortmund, moderator, resident, neighbour, idea
+):
+    published = ideas.comment_add(idea=idea, author=resident, body="Erst sichtbar")
+    services.content_hide(target=published, moderator=moderator, reason="Beleidigend")
+    page = _thread(client, idea, neighbour)
+    assert "This comment was hidden by moderation: Beleidigend" in page
+    assert "Erst sichtbar" not in page
+
+
+def test_a_rejected_reply_leaves_no_note_under_its_thread(
+    client, dortmund, city_admin, moderator, resident, neighbour, idea, comment
+):
+    services.premoderation_set(city=dortmund, enabled=True, actor=city_admin)
+    idea.city.refresh_from_db()  # the comment fixture read the city before
+    reply = ideas.comment_add(idea=idea, author=resident, body="Antwort", parent=comment)
+    services.content_reject(target=reply, moderator=moderator, reason="Off-Topic")
+    page = _thread(client, idea, neighbour)
+    assert f'id="comment-{comment.pk}"' in page and f'id="comment-{reply.pk}"' not in page
+    assert "Off-Topic" in _thread(client, idea, resident)
+
+
+def test_a_rejected_comment_shown_again_by_the_city_is_an_ordinary_one(
+    client, dortmund, city_admin, moderator, resident, neighbour, idea
+):
+    services.premoderation_set(city=dortmund, enabled=True, actor=city_admin)
+    rejected = ideas.comment_add(idea=idea, author=resident, body="Doch in Ordnung")
+    services.content_reject(target=rejected, moderator=moderator, reason="Unklar")
+    services.content_unhide(target=rejected, moderator=moderator)
+    rejected.refresh_from_db()
+    assert rejected.ever_published and not rejected.is_hidden
+    assert "Doch in Ordnung" in _thread(client, idea, neighbour)
+    # Hidden afterwards, it was public once: the note takes its place.
+    services.content_hide(target=rejected, moderator=moderator, reason="Doch nicht")
+    assert "This comment was hidden by moderation: Doch nicht" in _thread(client, idea, neighbour)
+
+
+def test_the_migration_tells_rejections_from_later_hiding(
+    dortmund, city_admin, moderator, resident, idea
+):
+    import importlib
+
+    from django.apps import apps as django_apps
+
+    from quartier.ideas.models import Comment, Idea
+
+    migration = importlib.import_module("quartier.ideas.migrations.0007_ever_published")
+    services.premoderation_set(city=dortmund, enabled=True, actor=city_admin)
+    waiting = ideas.comment_add(idea=idea, author=resident, body="Wartet")
+    rejected = ideas.comment_add(idea=idea, author=resident, body="Abgelehnt")
+    services.content_reject(target=rejected, moderator=moderator, reason="Werbung")
+    services.premoderation_set(city=dortmund, enabled=False, actor=city_admin)
+    hidden = ideas.comment_add(idea=idea, author=resident, body="Später verborgen")
+    services.content_hide(target=hidden, moderator=moderator, reason="Beleidigend")
+    # As before the field: every row "published", the rejection counted in the thread.
+    Comment.objects.update(ever_published=True)
+    Idea.objects.filter(pk=idea.pk).update(comment_count=999)
+    migration.never_published_mark(django_apps, None)
+    flags = dict(Comment.objects.filter(idea=idea).values_list("body", "ever_published"))
+    assert (flags["Wartet"], flags["Abgelehnt"], flags["Später verborgen"]) == (False, False, True)
+    shown = Comment.objects.filter(idea=idea, ever_published=True).count()
+    assert Idea.objects.get(pk=idea.pk).comment_count == shown
+    assert waiting.pk and shown == Comment.objects.filter(idea=idea).count() - 2
