@@ -184,6 +184,10 @@ def comment_add(*, idea: Idea, author: User, body: str, parent: Comment | None =
         # Replies to replies attach to the thread's top comment: one level of nesting.
         if parent.parent_id is not None:
             parent = parent.parent
+        # As on the page, which offers no reply there: a reply under a hidden comment (or one
+        # never published) would be hidden with it, yet counted.
+        if parent.is_hidden:
+            raise IdeaError(_("This comment is hidden and cannot be answered."))
     rate_limit_check(action="comment_add", actor_id=author.pk, limit=30, period_seconds=600)
     with transaction.atomic():
         held_back = premoderation_fields(city=idea.city)

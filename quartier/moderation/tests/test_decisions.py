@@ -204,3 +204,25 @@ def test_the_migration_tells_rejections_from_later_hiding(
     shown = Comment.objects.filter(idea=idea, ever_published=True).count()
     assert Idea.objects.get(pk=idea.pk).comment_count == shown
     assert waiting.pk and shown == Comment.objects.filter(idea=idea).count() - 2
+
+
+def test_a_hidden_or_rejected_comment_cannot_be_answered(
+    client, dortmund, city_admin, moderator, resident, neighbour, idea, comment
+):
+    services.premoderation_set(city=dortmund, enabled=True, actor=city_admin)
+    idea.city.refresh_from_db()
+    rejected = ideas.comment_add(idea=idea, author=resident, body="Abgelehnt")
+    services.content_reject(target=rejected, moderator=moderator, reason="Werbung")
+    services.content_hide(target=comment, moderator=moderator, reason="Beleidigend")
+    before = idea.comments.count()
+    client.force_login(neighbour)
+    for parent in (rejected, comment):
+        response = client.post(
+            reverse("comment_add", args=["dortmund", idea.pk]),
+            {"body": "Meine Antwort", "parent": parent.pk},
+            HTTP_ACCEPT_LANGUAGE="en",
+        )
+        assert response.status_code == 400
+        assert "This comment is hidden and cannot be answered." in response.content.decode()
+        assert "Meine Antwort</textarea>" in response.content.decode()
+    assert idea.comments.count() == before
