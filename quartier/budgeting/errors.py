@@ -29,3 +29,15 @@ class AlreadyVoted(BudgetingError):
 
 class ReceiptRefused(BudgetingError):
     code = "receipt_refused"
+
+
+class PaperImportError(BudgetingError):
+    """A CSV file of paper ballots that cannot be read; the message names the line."""
+
+    code = "paper_import_invalid"
+
+
+class ImportInvalid(BudgetingError):
+    """A pabulib file that cannot become a finished vote."""
+
+    code = "import_invalid"

@@ -50,6 +50,8 @@ from .errors import (
     BallotInvalid,
     BudgetingError,
     CodeRefused,
+    ImportInvalid,
+    PaperImportError,
     ReceiptRefused,
     SettingsInvalid,
 )
@@ -76,7 +78,9 @@ RULE_OPTION_DEFAULTS = {
     "comparison": "satisfaction",
     "lot_seed": None,
 }
-COMPLETIONS = ("add1", "none")
+# "add1": the compute tool (Add1, greedy completion, comparison); "none": plain equal shares;
+# "add1-no-greedy": Add1 as pabutools runs it, without a completion (how Assen 2024 counted).
+COMPLETIONS = ("add1", "none", "add1-no-greedy")
 MAX_CODES_PER_BATCH = 1_000_000
 PROOFS = ("code", "account")
 
@@ -706,17 +710,34 @@ class PaperOutcome:
     mismatch: bool
 
 
+def _paper_open(process) -> None:
+    if Result.objects.filter(pot__process=process).exists():
+        raise BudgetingError(_("The vote has been closed; paper ballots can no longer be entered."))
+
+
+def _same_entry(entry: PaperEntry, choices: Sequence, code_hash: str) -> bool:
+    return sorted(map(tuple, entry.choices)) == sorted(map(tuple, choices)) and (
+        entry.code_hash == code_hash
+    )
+
+
 @transaction.atomic
 def paper_ballot_enter(
     *, process, pot: Pot, number: str, entered_by, choices: Choices, code: str = ""
 ) -> PaperOutcome:
     """One staff member's entry of a paper ballot. The second entry, by someone else, counts the
-    sheet when it agrees with the first and flags it otherwise; nothing counts before."""
+    sheet when it agrees with the first and flags it otherwise; nothing counts before.
+
+    A flagged sheet is settled by a third look: a third staff member enters it again, and the
+    sheet counts as soon as this entry agrees with one of the two before (two people then read
+    it alike). Otherwise it stays flagged, or ``paper_sheet_discard`` clears every entry so the
+    sheet is entered afresh."""
     _require_kind(process)
     if not can_evaluate(user=entered_by, city=process.city):
         raise PermissionDenied(_("Only the city's staff can enter paper ballots."))
     if pot.process_id != process.pk:
         raise BudgetingError(_("This pot belongs to another vote."))
+    _paper_open(process)
     number = _text(number, field=_("Sheet number"), max_length=40)
     stored = ballot_check(process=process, pot=pot, choices=choices)
     code_hash = ""
@@ -732,7 +753,7 @@ def paper_ballot_enter(
         raise BudgetingError(_("This sheet is counted already."))
     if sheet.pot_id != pot.pk:
         raise BudgetingError(_("This sheet was entered for another pot."))
-    entries = list(sheet.entries.all())
+    entries = list(sheet.entries.order_by("pk"))
     if any(e.entered_by_id == entered_by.pk for e in entries):
         raise BudgetingError(
             _("You entered this sheet already; a colleague enters it the second time.")
@@ -742,8 +763,7 @@ def paper_ballot_enter(
     )
     if not entries:
         return PaperOutcome(sheet=sheet, counted=False, mismatch=False)
-    first = entries[0]
-    if sorted(map(tuple, first.choices)) != sorted(stored) or first.code_hash != code_hash:
+    if not any(_same_entry(entry, stored, code_hash) for entry in entries):
         sheet.status = PaperSheetStatus.MISMATCH
         sheet.save(update_fields=["status"])
         return PaperOutcome(sheet=sheet, counted=False, mismatch=True)
@@ -752,8 +772,6 @@ def paper_ballot_enter(
             process=process, code_hash=code_hash, voted=False
         ).update(voted=True)
         if not used:
-            sheet.status = PaperSheetStatus.MISMATCH
-            sheet.save(update_fields=["status"])
             raise AlreadyVoted(_("The code on this sheet is unknown or has voted already."))
     process_lock_settings(process=process)
     receipt = codes.receipt_new()  # nobody holds it: a paper ballot cannot be changed online
@@ -768,6 +786,120 @@ def paper_ballot_enter(
     sheet.status = PaperSheetStatus.AGREED
     sheet.save(update_fields=["status"])
     return PaperOutcome(sheet=sheet, counted=True, mismatch=False)
+
+
+@transaction.atomic
+def paper_sheet_discard(*, sheet: PaperSheet, actor) -> None:
+    """Clear a sheet that is not counted yet (e.g. flagged twice), so it is entered afresh."""
+    process = sheet.process
+    if not can_evaluate(user=actor, city=process.city):
+        raise PermissionDenied(_("Only the city's staff can enter paper ballots."))
+    _paper_open(process)
+    sheet = PaperSheet.objects.select_for_update().get(pk=sheet.pk)
+    if sheet.status == PaperSheetStatus.AGREED:
+        raise BudgetingError(_("This sheet is counted already."))
+    audit_record(
+        city=process.city,
+        actor=actor,
+        action=AuditAction.PROCESS_CHANGE,
+        target=process,
+        detail={"paper_sheet_discarded": sheet.number},
+    )
+    sheet.delete()
+
+
+# The CSV import of paper ballots (docs/paper-ballots.md): limits checked before parsing.
+PAPER_CSV_MAX_BYTES = 1_000_000
+PAPER_CSV_MAX_ROWS = 5_000
+PAPER_CSV_COLUMNS = ("sheet", "pot", "choices", "code")
+
+
+def _paper_choices(text: str, *, cumulative: bool, line: int) -> list[tuple[int, int]]:
+    picks = []
+    for part in (text or "").replace(" ", "").split(","):
+        if not part:
+            continue
+        proposal, _sep, points = part.partition(":")
+        if not proposal.isdigit() or (points and not points.isdigit()):
+            raise PaperImportError(
+                _("Line %(line)d: “%(value)s” is not a project number (e.g. 12 or 12:3).")
+                % {"line": line, "value": part[:40]}
+            )
+        if points and not cumulative:
+            raise PaperImportError(
+                _("Line %(line)d: this ballot takes no points, only project numbers.")
+                % {"line": line}
+            )
+        picks.append((int(proposal), int(points) if points else 1))
+    return picks
+
+
+def paper_csv_import(*, process, entered_by, data: bytes) -> list[PaperOutcome]:
+    """Every line of the file as one entry by ``entered_by``; all lines or none."""
+    import csv
+    import io
+
+    _require_kind(process)
+    if not can_evaluate(user=entered_by, city=process.city):
+        raise PermissionDenied(_("Only the city's staff can enter paper ballots."))
+    if len(data) > PAPER_CSV_MAX_BYTES:
+        raise PaperImportError(_("The file is larger than 1 MB; please split it."))
+    if data.count(b"\n") > PAPER_CSV_MAX_ROWS + 1:
+        raise PaperImportError(_("The file has more than 5,000 lines; please split it."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise PaperImportError(
+            _("Line %(line)d: the file is not UTF-8; please save it as “CSV UTF-8”.")
+            % {"line": line}
+        ) from None
+    if "\x00" in text:
+        raise PaperImportError(_("The file contains a NUL character; it is not a CSV file."))
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    if not rows or [c.strip().lower() for c in rows[0]][:3] != list(PAPER_CSV_COLUMNS[:3]):
+        raise PaperImportError(
+            _("Line 1: the first line must be the header “sheet;pot;choices;code”.")
+        )
+    pots = {str(p.pk): p for p in Pot.objects.filter(process=process)}
+    by_name = {p.name.casefold(): p for p in pots.values()}
+    cumulative = process.options["ballot"]["kind"] == BallotKind.CUMULATIVE
+    outcomes = []
+    with transaction.atomic():
+        for number, row in enumerate(rows[1:], start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) not in (3, 4):
+                raise PaperImportError(
+                    _("Line %(line)d: expected 3 or 4 columns separated by “;”, found %(n)d.")
+                    % {"line": number, "n": len(row)}
+                )
+            sheet, pot_key, choices = (cell.strip() for cell in row[:3])
+            code = row[3].strip() if len(row) == 4 else ""
+            pot = pots.get(pot_key) or by_name.get(pot_key.casefold())
+            if pot is None:
+                raise PaperImportError(
+                    _("Line %(line)d: there is no pot “%(pot)s” in this vote.")
+                    % {"line": number, "pot": pot_key[:60]}
+                )
+            try:
+                outcomes.append(
+                    paper_ballot_enter(
+                        process=process,
+                        pot=pot,
+                        number=sheet,
+                        entered_by=entered_by,
+                        choices=_paper_choices(choices, cumulative=cumulative, line=number),
+                        code=code,
+                    )
+                )
+            except PaperImportError:
+                raise
+            except BudgetingError as error:
+                raise PaperImportError(
+                    _("Line %(line)d: %(problem)s") % {"line": number, "problem": error}
+                ) from None
+    return outcomes
 
 
 # --- The close: results computed once --------------------------------------------------------
@@ -835,13 +967,22 @@ def rule_for(process) -> tuple[str, voting_rules.Options]:
         return "greedy", voting_rules.Options(lot_seed=seed)
     if options.get("completion", "add1") == "none":
         return "mes", voting_rules.Options(lot_seed=seed, explain=True)
+    if options.get("completion") == "add1-no-greedy":
+        return "mes-add1", voting_rules.Options(lot_seed=seed, explain=True)
     return "equalshares", voting_rules.Options(
         lot_seed=seed, explain=True, comparison=options.get("comparison", "satisfaction")
     )
 
 
 def _money(value: Fraction | None) -> str | None:
-    return None if value is None else voting_rules.election.format_decimal(value)
+    """Exact: a decimal where it has a finite expansion, otherwise "numerator/denominator"
+    (``Fraction(text)`` reads both back)."""
+    if value is None:
+        return None
+    try:
+        return voting_rules.election.format_decimal(value)
+    except ValueError:
+        return f"{value.numerator}/{value.denominator}"
 
 
 def _explanation_data(explanation: voting_rules.Explanation) -> dict:
@@ -870,6 +1011,33 @@ def vote_close(*, process, actor) -> list[Result]:
         raise PermissionDenied(_("Only the city's administrators can close the vote."))
     if process_allows(process=process, action=Action.VOTE):
         raise BudgetingError(_("The vote is still open."))
+    results = _results_compute(process)
+    audit_record(
+        city=process.city,
+        actor=actor,
+        action=AuditAction.PROCESS_CHANGE,
+        target=process,
+        detail={"closed": True, "ballots": sum(r.ballots for r in results)},
+    )
+    _ballots_reorder()
+    return results
+
+
+def _ballots_reorder() -> None:
+    """PostgreSQL: rewrite the ballot table in receipt-hash order (ADR 0005).
+
+    Ballots are appended to the heap in the order they were cast, as are the register's
+    ``voted`` updates; ``CLUSTER`` writes a new heap sorted by (process, receipt hash), which is
+    random, and drops the old one. SQLite has no such order to hide worth the cost: its rows
+    live in B-tree pages keyed by the random UUID primary key, not in insertion order."""
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"CLUSTER {Ballot._meta.db_table} USING ballot_receipt")
+
+
+def _results_compute(process) -> list[Result]:
     if Result.objects.filter(pot__process=process).exists():
         raise BudgetingError(_("The results have been computed already."))
     rule, options = rule_for(process)
@@ -914,14 +1082,185 @@ def vote_close(*, process, actor) -> list[Result]:
                 pabulib=voting_rules.format_election(published),
             )
         )
-    audit_record(
-        city=process.city,
-        actor=actor,
-        action=AuditAction.PROCESS_CHANGE,
-        target=process,
-        detail={"closed": True, "ballots": sum(r.ballots for r in results)},
-    )
     return results
+
+
+# --- Importing a published vote (pabulib) ------------------------------------------------------
+
+IMPORT_MAX_BYTES = 50_000_000
+
+
+def _whole_money(value: Fraction, *, what: str) -> int:
+    if value.denominator != 1 or value < 1:
+        raise ImportInvalid(
+            _("%(what)s must be a whole positive amount; this file has %(value)s.")
+            % {"what": what, "value": _money(value)}
+        )
+    return int(value)
+
+
+def _import_ballot_settings(election: voting_rules.Election) -> dict:
+    meta = election.meta
+    kind = meta.get("vote_type", "approval")
+    if kind == "cumulative":
+        ballot: dict = {"kind": BallotKind.CUMULATIVE, "max_points": int(meta["max_sum_points"])}
+        if meta.get("max_points"):
+            ballot["max_points_per_project"] = int(meta["max_points"])
+    elif kind == "approval" and meta.get("max_sum_cost"):
+        ballot = {"kind": BallotKind.KNAPSACK}
+    elif kind == "approval":
+        ballot = {"kind": BallotKind.APPROVAL}
+    else:
+        raise ImportInvalid(
+            _("Ballots of type “%(kind)s” cannot be imported (approval, knapsack and points can).")
+            % {"kind": kind[:40]}
+        )
+    ballot["min_projects"] = int(meta.get("min_length") or 0)
+    if meta.get("max_length"):
+        ballot["max_projects"] = int(meta["max_length"])
+    try:
+        return ballot_settings_validated(ballot)
+    except (SettingsInvalid, ValueError) as error:
+        raise ImportInvalid(str(error)) from None
+
+
+@transaction.atomic
+def prize_money_import_ballots(
+    *,
+    city,
+    pabulib_text: str,
+    title: str = "",
+    rule: str = Rule.EQUAL_SHARES,
+    rule_options: Mapping | None = None,
+    source: str = "",
+    bulk: bool = True,
+):
+    """A published pabulib vote as a prize-money process whose vote is over, not yet counted.
+
+    One city-wide pot with the file's budget, each project a feasible proposal, each ballot a
+    ballot with a fresh random receipt hash: the file's voter ids (and extra voter columns) are
+    not kept."""
+    if len(pabulib_text) > IMPORT_MAX_BYTES:
+        raise ImportInvalid(_("The file is larger than 50 MB."))
+    try:
+        election = voting_rules.parse_election(pabulib_text)
+    except voting_rules.PabulibError as error:
+        raise ImportInvalid(str(error)) from None
+    meta = election.meta
+    ballot = _import_ballot_settings(election)
+    budget = _whole_money(election.budget, what=_("The budget"))
+    year = meta.get("instance", "")[:4]
+    vote_ends = timezone.now() - timedelta(days=1)
+    for key in ("date_end", "date_begin"):
+        try:
+            moment = datetime.strptime(meta.get(key, ""), "%d.%m.%Y")
+        except ValueError:
+            continue
+        vote_ends = timezone.make_aware(moment) + timedelta(days=1 if key == "date_end" else 14)
+        break
+    vote_ends = min(vote_ends, timezone.now() - timedelta(minutes=1))
+    phases = [
+        PhaseSpec(
+            name=_("Vote"),
+            starts_at=vote_ends - timedelta(days=14),
+            ends_at=vote_ends,
+            allows=[Action.VOTE],
+        ),
+        PhaseSpec(name=_("Result"), starts_at=vote_ends, allows=[Action.SHOW_RESULTS]),
+    ]
+    title = title or " ".join(p for p in (meta.get("description", ""), year) if p) or "Pabulib"
+    options = {
+        "ballot": ballot,
+        "rule": rule,
+        "rule_options": rule_options_validated(rule, rule_options),
+        "eligibility": eligibility_validated(None),
+        "imported": {
+            "source": source[:200],
+            "unit": meta.get("unit", "")[:120],
+            "instance": meta.get("instance", "")[:40],
+            "official_rule": meta.get("rule", "")[:60],
+        },
+    }
+    process = process_create(
+        city=city,
+        kind=ProcessKind.PRIZE_MONEY,
+        title=title,
+        phases=phases,
+        options=options,
+        check_permission=False,
+    )
+    pot = Pot.objects.create(
+        process=process, name=meta.get("subunit") or meta.get("unit") or title[:120], amount=budget
+    )
+    ids = {}
+    for project in election.projects.values():
+        name = " ".join((project.extra.get("name") or "").split()) or project.project_id
+        cost = _whole_money(project.cost, what=_("A project's cost"))
+        proposal = Proposal.objects.create(
+            process=process,
+            pot=pot,
+            title=name[:200],
+            description=(project.extra.get("description") or name)[:5_000],
+            estimate=cost,
+            status=ProposalStatus.FEASIBLE,
+        )
+        ids[project.project_id] = proposal.pk
+    if any(p.officially_selected is not None for p in election.projects.values()):
+        # The city's own outcome, to show beside the recount.
+        process.options["imported"]["official_winners"] = sorted(
+            str(ids[pid]) for pid, p in election.projects.items() if p.officially_selected
+        )
+        process.save(update_fields=["options"])
+    cumulative = ballot["kind"] == BallotKind.CUMULATIVE
+
+    def rows():
+        for vote in election.ballots:
+            points = vote.points if cumulative and vote.points else (1,) * len(vote.projects)
+            pairs = zip(vote.projects, points, strict=True)
+            choices = [[str(ids[project]), int(p)] for project, p in pairs]
+            receipt = codes.receipt_new()
+            yield Ballot(
+                process=process,
+                pot=pot,
+                choices=choices,
+                receipt_hash=codes.receipt_hash(receipt),
+                change_tag=codes.change_tag(receipt, entry_id=0),
+                channel=BallotChannel.ONLINE,
+            )
+
+    Ballot.objects.bulk_create(rows(), batch_size=2_000 if bulk else 1)
+    process_lock_settings(process=process)
+    return process
+
+
+def prize_money_import(
+    *,
+    city,
+    pabulib_text: str,
+    title: str = "",
+    rule: str = Rule.EQUAL_SHARES,
+    rule_options: Mapping | None = None,
+    source: str = "",
+):
+    """``prize_money_import_ballots`` and the count: a finished vote with its results."""
+    with transaction.atomic():
+        process = prize_money_import_ballots(
+            city=city,
+            pabulib_text=pabulib_text,
+            title=title,
+            rule=rule,
+            rule_options=rule_options,
+            source=source,
+        )
+        _results_compute(process)
+        audit_record(
+            city=city,
+            actor=None,
+            action=AuditAction.PROCESS_CHANGE,
+            target=process,
+            detail={"imported": source[:200], "ballots": process.ballots.count()},
+        )
+    return process
 
 
 def result_verify(*, pabulib_text: str, rule: str, options: voting_rules.Options) -> list[str]:
