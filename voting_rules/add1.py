@@ -268,13 +268,20 @@ class _StretchSearch:
         start: Fraction,
         *,
         exhaustive_among: frozenset[int] | None = None,
+        exhaustive: bool = True,
         cardinality: bool,
         paths: int | None = None,
     ) -> None:
         """An outcome stops Add1 if it overspends, if it is exhaustive (nothing of
         ``exhaustive_among`` left out fits; default: the projects equal shares can buy, as
         pabutools; the compute tool counts every project), or if it holds every project equal
-        shares can buy (more money cannot change it then)."""
+        shares can buy (more money cannot change it then).
+
+        With ``exhaustive=False`` (the compute tool's add1 option "exhaustive" off) only
+        overspending or holding everything stops it. The certificates stay sound: ``_settled``
+        proves that no final set overspends or holds everything (and none is exhaustive), and a
+        "stops" verdict asks :meth:`stops` itself."""
+        self.exhaustive = exhaustive
         self.profile = profile
         self.start = start
         self.cardinality = cardinality
@@ -306,7 +313,9 @@ class _StretchSearch:
     def stops(self, chosen: frozenset[int]) -> bool:
         if sum(self.cost_units[j] for j in chosen) > self.budget_units:
             return True
-        return self.eligible <= chosen or is_exhaustive(self.profile, chosen, self.exhaustive_among)
+        if self.eligible <= chosen:
+            return True
+        return self.exhaustive and is_exhaustive(self.profile, chosen, self.exhaustive_among)
 
     def first_stop(self) -> int:
         """The first grid point k (budget start + k) whose outcome stops Add1.
@@ -590,11 +599,16 @@ def _add1(
     *,
     cardinality: bool,
     exhaustive_among: frozenset[int] | None = None,
+    exhaustive: bool = True,
 ) -> Add1Result:
     if profile.voters == 0:
         return Add1Result(run_equal_shares(profile), Fraction(0), 0, 1, 0)
     search = _StretchSearch(
-        profile, start, exhaustive_among=exhaustive_among, cardinality=cardinality
+        profile,
+        start,
+        exhaustive_among=exhaustive_among,
+        exhaustive=exhaustive,
+        cardinality=cardinality,
     )
     k = search.first_stop()
     run = search.exact_run(k)
@@ -615,12 +629,28 @@ def add1_first_exhaustive(profile: Profile, *, cardinality: bool = False) -> Add
     return _add1(profile, start, cardinality=cardinality)
 
 
-def add1_equalshares_tool(profile: Profile, *, cardinality: bool = False) -> Add1Result:
-    """The equalshares.net compute tool with its default Add1 options ("integral",
-    "exhaustive"): per-voter budget floor(B/n), +1, ...; stop at the first outcome that is
+def add1_equalshares_tool(
+    profile: Profile, *, cardinality: bool = False, exhaustive: bool = True, integral: bool = True
+) -> Add1Result:
+    """The equalshares.net compute tool's Add1, by default with its options "integral" and
+    "exhaustive": per-voter budget floor(B/n), +1, ...; stop at the first outcome that is
     exhaustive among *all* projects (a cheap project nobody voted for keeps it going), or keep
     this outcome if the next one would overspend. Unlike the tool, it also stops once every
-    project equal shares can buy is chosen (the tool would raise the budget forever there)."""
-    start = Fraction(math.floor(profile.budget / profile.voters)) if profile.voters else Fraction(0)
+    project equal shares can buy is chosen (the tool would raise the budget forever there).
+
+    ``integral=False`` starts from B/n itself; ``exhaustive=False`` raises the budget for as long
+    as the next outcome still fits, even past an exhaustive one."""
+    if not profile.voters:
+        start = Fraction(0)
+    elif integral:
+        start = Fraction(math.floor(profile.budget / profile.voters))
+    else:
+        start = profile.budget / profile.voters
     everything = frozenset(range(profile.project_count))
-    return _add1(profile, start, cardinality=cardinality, exhaustive_among=everything)
+    return _add1(
+        profile,
+        start,
+        cardinality=cardinality,
+        exhaustive_among=everything,
+        exhaustive=exhaustive,
+    )

@@ -14,7 +14,7 @@ from voting_rules.election import Election, format_decimal
 from voting_rules.explain import describe
 from voting_rules.pabulib import PabulibError, find_problems, parse_election, read_election
 from voting_rules.profile import TIE_BREAKINGS
-from voting_rules.rules import COMPARISONS, RULES, Options, tally
+from voting_rules.rules import COMPARISONS, COMPLETIONS, RULES, Options, tally
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -58,6 +58,25 @@ def _parser() -> argparse.ArgumentParser:
             default="satisfaction",
             help="equalshares: how the comparison with greedy measures a voter's preference",
         )
+        sub.add_argument(
+            "--completion",
+            choices=COMPLETIONS,
+            default="add1u",
+            help="equalshares: none, utilitarian, add1, or add1u (Add1 then greedy; the default)",
+        )
+        sub.add_argument(
+            "--no-exhaustive",
+            dest="add1_exhaustive",
+            action="store_false",
+            help="equalshares Add1: raise the budget while the next outcome fits, even past an "
+            "exhaustive one",
+        )
+        sub.add_argument(
+            "--no-integral",
+            dest="add1_integral",
+            action="store_false",
+            help="equalshares Add1: start from B/n itself, not from floor(B/n)",
+        )
         sub.add_argument("--format", choices=["text", "json"], default="text")
 
     tally_parser = commands.add_parser("tally", help="the winners of one rule")
@@ -92,6 +111,9 @@ def _options(args: argparse.Namespace, *, explain: bool = False) -> Options:
         threshold=args.threshold,
         explain=explain,
         comparison=args.comparison,
+        completion=args.completion,
+        add1_exhaustive=args.add1_exhaustive,
+        add1_integral=args.add1_integral,
     )
 
 

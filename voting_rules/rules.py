@@ -42,6 +42,9 @@ RULES: dict[str, str] = {
 Comparison = Literal["satisfaction", "exclusion-ratio", "none"]
 COMPARISONS: tuple[Comparison, ...] = ("satisfaction", "exclusion-ratio", "none")
 
+Completion = Literal["none", "utilitarian", "add1", "add1u"]
+COMPLETIONS: tuple[Completion, ...] = ("none", "utilitarian", "add1", "add1u")
+
 
 class UnknownRule(ValueError):
     pass
@@ -55,6 +58,12 @@ class Options:
     threshold: Fraction | None = None
     explain: bool = False  # full explanations of projects equal shares did not choose
     comparison: Comparison = "satisfaction"  # the `equalshares` rule's comparison step
+    # The `equalshares` rule's completion (the compute tool's names): "none" (equal shares at
+    # B/n), "utilitarian" (then greedy by votes with the money left), "add1" (Add1 alone) or
+    # "add1u" (Add1, then greedy: the tool's default); and Add1's options.
+    completion: Completion = "add1u"
+    add1_exhaustive: bool = True
+    add1_integral: bool = True
 
 
 def tally(election: Election, rule: str, options: Options | None = None) -> Outcome:
@@ -113,17 +122,25 @@ def _mes_add1(completion: bool) -> Callable[[Profile, Election, Options], Counte
 
 
 def _equalshares(profile: Profile, election: Election, options: Options) -> Counted:
-    result = add1_equalshares_tool(profile)
-    explanations = explain_equal_shares(
-        profile, result.run, cardinality=False, full=options.explain
-    )
-    chosen, explanations = _complete(profile, list(result.run.chosen), explanations, compat=False)
-    details = {
-        "per_voter_budget": _money(result.run.per_voter_budget),
-        "add1_steps": str(result.steps),
-        "mes_runs": str(result.runs),
-        "certificates": str(result.certificates),
-    }
+    if options.completion in ("add1", "add1u"):
+        result = add1_equalshares_tool(
+            profile, exhaustive=options.add1_exhaustive, integral=options.add1_integral
+        )
+        run = result.run
+        details = {
+            "per_voter_budget": _money(run.per_voter_budget),
+            "add1_steps": str(result.steps),
+            "mes_runs": str(result.runs),
+            "certificates": str(result.certificates),
+        }
+    else:
+        run = run_equal_shares(profile)
+        details = {"per_voter_budget": _money(run.per_voter_budget), "mes_runs": "1"}
+    details["completion"] = options.completion
+    explanations = explain_equal_shares(profile, run, cardinality=False, full=options.explain)
+    chosen = list(run.chosen)
+    if options.completion in ("utilitarian", "add1u"):
+        chosen, explanations = _complete(profile, chosen, explanations, compat=False)
     if options.comparison == "none":
         return chosen, explanations, details
     # Comparison step (the compute tool's): keep equal shares unless more voters prefer the

@@ -70,17 +70,19 @@ from .vocabulary import BallotChannel, BallotKind, PaperSheetStatus, ProposalSta
 # --- Settings --------------------------------------------------------------------------------
 
 # The compute tool's defaults (equalshares.net): Add1 from a whole per-voter budget, stopping at
-# the first exhaustive outcome, greedy completion, then the comparison with greedy.
+# the first exhaustive outcome, greedy completion ("add1u"), then the comparison with greedy.
 RULE_OPTION_DEFAULTS = {
-    "completion": "add1",
+    "completion": "add1u",
     "add1_exhaustive": True,
     "add1_integral": True,
     "comparison": "satisfaction",
     "lot_seed": None,
 }
-# "add1": the compute tool (Add1, greedy completion, comparison); "none": plain equal shares;
-# "add1-no-greedy": Add1 as pabutools runs it, without a completion (how Assen 2024 counted).
-COMPLETIONS = ("add1", "none", "add1-no-greedy")
+# The compute tool's completions: "none" (equal shares at B/n), "utilitarian" (then greedy with
+# the money left), "add1" (Add1 alone: how Assen 2024 and Świecie 2023 counted), "add1u" (Add1,
+# then greedy); "add1-no-greedy" is Add1 as pabutools runs it (from B/n, exhaustive among the
+# projects equal shares can buy), which gives the same winners on both.
+COMPLETIONS = ("none", "utilitarian", "add1", "add1u", "add1-no-greedy")
 MAX_CODES_PER_BATCH = 1_000_000
 PROOFS = ("code", "account")
 
@@ -136,12 +138,10 @@ def rule_options_validated(rule: str, options: Mapping | None) -> dict:
         raise SettingsInvalid(_("Unknown completion of equal shares."))
     if clean["comparison"] not in voting_rules.rules.COMPARISONS:
         raise SettingsInvalid(_("Unknown comparison step."))
-    if clean["completion"] == "add1" and not (clean["add1_exhaustive"] and clean["add1_integral"]):
-        # voting_rules implements the compute tool's Add1 (exhaustive stop, whole start); the
-        # other variants come with the engine's next round.
-        raise SettingsInvalid(
-            _("This combination of Add1 options is not available yet; please keep the defaults.")
-        )
+    if not isinstance(clean["add1_exhaustive"], bool) or not isinstance(
+        clean["add1_integral"], bool
+    ):
+        raise SettingsInvalid(_("The Add1 options are either on or off."))
     if clean["lot_seed"] is not None:
         _whole(clean["lot_seed"], name=_("The lot"))
     return clean
@@ -965,12 +965,16 @@ def rule_for(process) -> tuple[str, voting_rules.Options]:
     seed = options.get("lot_seed")
     if rule == Rule.GREEDY:
         return "greedy", voting_rules.Options(lot_seed=seed)
-    if options.get("completion", "add1") == "none":
-        return "mes", voting_rules.Options(lot_seed=seed, explain=True)
-    if options.get("completion") == "add1-no-greedy":
+    completion = options.get("completion", "add1u")
+    if completion == "add1-no-greedy":
         return "mes-add1", voting_rules.Options(lot_seed=seed, explain=True)
     return "equalshares", voting_rules.Options(
-        lot_seed=seed, explain=True, comparison=options.get("comparison", "satisfaction")
+        lot_seed=seed,
+        explain=True,
+        comparison=options.get("comparison", "satisfaction"),
+        completion=completion,
+        add1_exhaustive=options.get("add1_exhaustive", True),
+        add1_integral=options.get("add1_integral", True),
     )
 
 

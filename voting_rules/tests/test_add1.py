@@ -262,3 +262,44 @@ def test_both_variants_agree_with_unit_stepping_on_medium_elections(seed: int) -
     start = Fraction(int(profile.budget / profile.voters))
     expected = _stepping(profile, start, _tool_stops(profile, cardinality), cardinality)
     assert (result.steps, result.run.chosen) == expected
+
+
+def _tool_stops_without_exhaustive(
+    profile: Profile, cardinality: bool
+) -> Callable[[frozenset[int]], bool]:
+    eligible = frozenset(eligible_projects(profile, cardinality))
+    return lambda chosen: profile.total_cost(chosen) > profile.budget or eligible <= chosen
+
+
+@FEW
+@given(elections(), st.booleans(), st.booleans(), st.booleans())
+def test_the_tools_add1_options_agree_with_unit_stepping(
+    election: Election, cardinality: bool, exhaustive: bool, integral: bool
+) -> None:
+    """The compute tool's add1 options "exhaustive" and "integral", each on and off."""
+    profile = compile_profile(election, compat=False, tie_breaking="equalshares")
+    result = add1_equalshares_tool(
+        profile, cardinality=cardinality, exhaustive=exhaustive, integral=integral
+    )
+    share = profile.budget / profile.voters
+    start = Fraction(int(share)) if integral else share
+    stops = (
+        _tool_stops(profile, cardinality)
+        if exhaustive
+        else _tool_stops_without_exhaustive(profile, cardinality)
+    )
+    assert (result.steps, result.run.chosen) == _stepping(profile, start, stops, cardinality)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_add1_without_the_exhaustive_stop_agrees_on_medium_elections(seed: int) -> None:
+    election, cardinality = _medium_election(seed)
+    profile = compile_profile(election, compat=False, tie_breaking="equalshares")
+    for integral in (True, False):
+        result = add1_equalshares_tool(
+            profile, cardinality=cardinality, exhaustive=False, integral=integral
+        )
+        share = profile.budget / profile.voters
+        start = Fraction(int(share)) if integral else share
+        stops = _tool_stops_without_exhaustive(profile, cardinality)
+        assert (result.steps, result.run.chosen) == _stepping(profile, start, stops, cardinality)

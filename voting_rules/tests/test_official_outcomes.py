@@ -14,6 +14,10 @@ OFFICIAL = [
     ("Netherlands_Assen_2024.pb", "mes-add1", Options(compat=True)),
     ("Poland_Swiecie_2023.pb", "mes-add1", Options(compat=True)),
     ("Poland_Swiecie_2023.pb", "equalshares", Options()),
+    # The compute tool's own configuration: Add1 (exhaustive, integral) without the greedy
+    # completion; this is what the prize-money vote stores for an imported Assen.
+    ("Netherlands_Assen_2024.pb", "equalshares", Options(completion="add1", comparison="none")),
+    ("Poland_Swiecie_2023.pb", "equalshares", Options(completion="add1", comparison="none")),
     ("Poland_Warszawa_2019_Las.pb", "greedy", Options()),
     # Cumulative ballots: greedy by total points.
     ("Poland_Czestochowa_2024_Podjasnogorska.pb", "greedy", Options()),

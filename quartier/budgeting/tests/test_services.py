@@ -106,7 +106,7 @@ def code_entry(vote, city_admin, count=1):
 
 def test_a_city_admin_sets_up_a_vote_with_the_compute_tools_defaults(vote):
     assert vote.options["rule"] == "equalshares"
-    assert vote.options["rule_options"]["completion"] == "add1"
+    assert vote.options["rule_options"]["completion"] == "add1u"
     assert vote.options["eligibility"] == {"min_age": 14, "residence": "city", "proof": "code"}
 
 
@@ -489,3 +489,48 @@ def test_two_requests_racing_with_one_code_make_one_ballot(
         thread.join()
     assert sorted(outcomes) == ["cast"] + ["refused"] * 7
     assert Ballot.objects.filter(process=process).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("options", "rule", "completion"),
+    [
+        ({}, "equalshares", "add1u"),
+        ({"completion": "add1", "comparison": "none"}, "equalshares", "add1"),
+        ({"completion": "add1", "add1_exhaustive": False}, "equalshares", "add1"),
+        ({"completion": "utilitarian"}, "equalshares", "utilitarian"),
+        ({"completion": "none"}, "equalshares", "none"),
+        ({"completion": "add1-no-greedy"}, "mes-add1", None),
+    ],
+)
+def test_every_option_of_the_compute_tool_reaches_the_engine(
+    dortmund, city_admin, options, rule, completion
+):
+    process = services.prize_money_create(
+        city=dortmund,
+        creator=city_admin,
+        title="Optionen",
+        phases=one_phase(),
+        ballot=APPROVAL,
+        rule_options=options,
+    )
+    name, engine_options = services.rule_for(process)
+    assert name == rule
+    if completion is not None:
+        assert engine_options.completion == completion
+        assert engine_options.add1_exhaustive == options.get("add1_exhaustive", True)
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{"completion": "add2"}, {"add1_exhaustive": "no"}, {"comparison": "votes"}, {"typo": 1}],
+)
+def test_unknown_rule_options_are_refused(dortmund, city_admin, options):
+    with pytest.raises(SettingsInvalid):
+        services.prize_money_create(
+            city=dortmund,
+            creator=city_admin,
+            title="x",
+            phases=one_phase(),
+            ballot=APPROVAL,
+            rule_options=options,
+        )
