@@ -1,0 +1,32 @@
+"""Who may do what in a prize-money vote: predicates the views ask (never roles or dates)."""
+
+from quartier.participation.permissions import can_administer_city, can_evaluate, process_allows
+from quartier.participation.vocabulary import Action
+
+from .models import Result
+
+
+def results_computed(*, process) -> bool:
+    return Result.objects.filter(pot__process=process).exists()
+
+
+def can_enter_paper_ballots(*, user, process) -> bool:
+    """The city's evaluators and administrators, until the close."""
+    return can_evaluate(user=user, city=process.city) and not results_computed(process=process)
+
+
+def can_close_vote(*, user, process) -> bool:
+    """The city's administrators, once the vote phase has ended and before the count."""
+    return (
+        can_administer_city(user=user, city=process.city)
+        and not process_allows(process=process, action=Action.VOTE)
+        and not results_computed(process=process)
+    )
+
+
+def can_view_results(*, user, process) -> bool:
+    """Everyone, once the close has run and a phase shows results; nobody earlier, staff
+    included (the results are published, not previewed)."""
+    return process_allows(process=process, action=Action.SHOW_RESULTS) and results_computed(
+        process=process
+    )

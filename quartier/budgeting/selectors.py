@@ -1,0 +1,254 @@
+"""Reads of the prize-money vote."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.db.models import Count
+from django.http import Http404
+
+from quartier.participation.selectors import process_get
+from quartier.participation.vocabulary import ProcessKind
+
+from . import codes
+from .models import Ballot, PaperSheet, Pot, Proposal, Result
+from .vocabulary import BallotChannel
+
+
+def prize_money_get(*, city, process_id: int):
+    """The city's prize-money vote with this id, or 404 (another city's, another kind)."""
+    process = process_get(city=city, process_id=process_id)
+    if process.kind != ProcessKind.PRIZE_MONEY:
+        raise Http404
+    return process
+
+
+# --- Paper ballots and counts -----------------------------------------------------------------
+
+
+def paper_sheets(*, process):
+    return (
+        PaperSheet.objects.filter(process=process)
+        .select_related("pot")
+        .prefetch_related("entries__entered_by")
+        .order_by("status", "number")
+    )
+
+
+@dataclass(frozen=True)
+class PotCount:
+    pot: Pot
+    online: int
+    paper: int
+
+    @property
+    def total(self) -> int:
+        return self.online + self.paper
+
+
+def ballot_counts(*, process) -> list[PotCount]:
+    counts: dict = defaultdict(dict)
+    for row in (
+        Ballot.objects.filter(process=process).values("pot", "channel").annotate(n=Count("pk"))
+    ):
+        counts[row["pot"]][row["channel"]] = row["n"]
+    return [
+        PotCount(
+            pot=pot,
+            online=counts[pot.pk].get(BallotChannel.ONLINE, 0),
+            paper=counts[pot.pk].get(BallotChannel.PAPER, 0),
+        )
+        for pot in Pot.objects.filter(process=process).select_related("district")
+    ]
+
+
+def participants(*, process) -> dict[str, int]:
+    """People who voted, online and on paper: one receipt covers a voter's ballots in every
+    pot online; every counted paper sheet has its own."""
+    rows = (
+        Ballot.objects.filter(process=process)
+        .values("channel")
+        .annotate(n=Count("receipt_hash", distinct=True))
+    )
+    by_channel = {row["channel"]: row["n"] for row in rows}
+    online = by_channel.get(BallotChannel.ONLINE, 0)
+    paper = by_channel.get(BallotChannel.PAPER, 0)
+    return {"online": online, "paper": paper, "total": online + paper}
+
+
+# --- Results ----------------------------------------------------------------------------------
+
+
+def _exact(text: str | None) -> Decimal | None:
+    """A stored exact figure ("12.5" or "54180000/2257511") rounded to cents for display."""
+    if text is None:
+        return None
+    value = Fraction(text)
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+@dataclass
+class ProjectResult:
+    proposal: Proposal
+    cost: int
+    selected: bool
+    greedy_selected: bool
+    reason: str = ""
+    round: int | None = None
+    score: Decimal | None = None
+    effective_votes: Decimal | None = None
+    payments: list[dict] = field(default_factory=list)
+    remaining_budget: Decimal | None = None
+    more_supporters_needed: int | None = None
+    winning_cost: Decimal | None = None
+    round_winner: Proposal | None = None
+    official: bool | None = None  # an imported vote: the city's own outcome
+
+
+@dataclass
+class PotResult:
+    pot: Pot
+    result: Result
+    winners: list[ProjectResult]
+    others: list[ProjectResult]
+    greedy: list[ProjectResult]
+    greedy_spent: int
+
+    @property
+    def left(self) -> int:
+        return self.pot.amount - self.result.spent
+
+    @property
+    def greedy_left(self) -> int:
+        return self.pot.amount - self.greedy_spent
+
+    @property
+    def same_as_greedy(self) -> bool:
+        return set(self.result.winners) == set(self.result.greedy_winners)
+
+
+def _project(proposal: Proposal, data: dict, result: Result, proposals: dict, official):
+    cost = proposal.effective_cost
+    winner = proposals.get(str(data.get("round_winner"))) if data.get("round_winner") else None
+    return ProjectResult(
+        proposal=proposal,
+        cost=cost,
+        selected=str(proposal.pk) in result.winners,
+        greedy_selected=str(proposal.pk) in result.greedy_winners,
+        reason=data.get("reason", "no supporters"),
+        round=data.get("round"),
+        score=_exact(data.get("score")),
+        effective_votes=_exact(data.get("effective_votes")),
+        payments=[
+            {"amount": _exact(p["amount"]), "voters": p["voters"]} for p in data.get("payments", [])
+        ],
+        remaining_budget=_exact(data.get("remaining_budget")),
+        more_supporters_needed=data.get("more_supporters_needed"),
+        winning_cost=_exact(data.get("winning_cost")),
+        round_winner=winner,
+        official=None if official is None else str(proposal.pk) in official,
+    )
+
+
+def results_for(*, process) -> list[PotResult]:
+    official = (process.options.get("imported") or {}).get("official_winners")
+    results = (
+        Result.objects.filter(pot__process=process)
+        .select_related("pot__district")
+        .order_by("pot__position", "pot__id")
+    )
+    proposals = {
+        str(p.pk): p
+        for p in Proposal.objects.filter(process=process).select_related(
+            "idea", "idea__district", "pot"
+        )
+    }
+    out = []
+    for result in results:
+        on_ballot = [p for p in proposals.values() if p.pot_id == result.pot_id]
+        rows = {
+            str(p.pk): _project(
+                p, result.explanations.get(str(p.pk), {}), result, proposals, official
+            )
+            for p in on_ballot
+            if str(p.pk) in result.explanations or str(p.pk) in result.greedy_winners
+        }
+        winners = [rows[pid] for pid in result.winners if pid in rows]
+        others = sorted(
+            (row for row in rows.values() if not row.selected),
+            key=lambda row: (row.round is None, row.round or 0, row.proposal.title),
+        )
+        greedy = [rows[pid] for pid in result.greedy_winners if pid in rows]
+        out.append(
+            PotResult(
+                pot=result.pot,
+                result=result,
+                winners=winners,
+                others=others,
+                greedy=greedy,
+                greedy_spent=sum(row.cost for row in greedy),
+            )
+        )
+    return out
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    share: float  # of the largest value, 0..1, for the bar's width
+
+
+def _bars(values: dict[str, int]) -> list[Bar]:
+    largest = max(values.values(), default=0) or 1
+    return [
+        Bar(label=label, value=value, share=value / largest)
+        for label, value in sorted(values.items(), key=lambda item: (-item[1], item[0]))
+    ]
+
+
+def result_charts(*, pot_results: list[PotResult], city_wide: str, no_idea: str) -> dict:
+    """Ballots by district (by pot), money by district and by kind of idea."""
+    ballots: dict[str, int] = {}
+    money_district: dict[str, int] = defaultdict(int)
+    money_kind: dict[str, int] = defaultdict(int)
+    for pot_result in pot_results:
+        pot = pot_result.pot
+        ballots[pot.district.name if pot.district else pot.name] = pot_result.result.ballots
+        for row in pot_result.winners:
+            idea = row.proposal.idea
+            if pot.district is not None:
+                district = pot.district.name
+            elif idea is not None:
+                district = idea.district.name
+            else:
+                district = city_wide
+            money_district[district] += row.cost
+            money_kind[idea.get_kind_display() if idea is not None else no_idea] += row.cost
+    return {
+        "ballots": _bars(ballots),
+        "money_district": _bars(dict(money_district)),
+        "money_kind": _bars(dict(money_kind)),
+    }
+
+
+# --- Receipts -----------------------------------------------------------------------------------
+
+
+def ballots_for_receipt(*, process, receipt: str) -> list[tuple[Pot, list[tuple[Proposal, int]]]]:
+    """The published ballots that carry this receipt's hash (as in the .pb files)."""
+    digest = codes.receipt_hash(receipt)
+    found = list(Ballot.objects.filter(process=process, receipt_hash=digest).select_related("pot"))
+    titles = {str(p.pk): p for p in Proposal.objects.filter(process=process)}
+    return [
+        (
+            ballot.pot,
+            [(titles[str(pid)], points) for pid, points in ballot.choices if str(pid) in titles],
+        )
+        for ballot in sorted(found, key=lambda b: (b.pot.position, b.pot_id))
+    ]
