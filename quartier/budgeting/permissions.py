@@ -30,3 +30,19 @@ def can_view_results(*, user, process) -> bool:
     return process_allows(process=process, action=Action.SHOW_RESULTS) and results_computed(
         process=process
     )
+
+
+def can_set_up_votes(*, user, city) -> bool:
+    """Set up a new prize-money vote in this city: its administrators."""
+    return can_administer_city(user=user, city=city)
+
+
+def can_manage_vote(*, user, process) -> bool:
+    """Change a vote's settings and pots, issue and void its voting codes: the city's
+    administrators (what the settings lock refuses is the services' answer, not a 404)."""
+    return can_administer_city(user=user, city=process.city)
+
+
+def settings_changeable(*, process) -> bool:
+    """Ballot, rule and pots can change until the first ballot locks them (ADR 0004)."""
+    return process.settings_locked_at is None

@@ -28,6 +28,7 @@ from quartier.cities.services import district_for_idea_location
 from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
 from quartier.core.text import text_check
+from quartier.moderation.services import premoderation_fields
 from quartier.participation.permissions import (
     can_administer_city,
     can_evaluate,
@@ -377,6 +378,7 @@ def proposal_submit(
                 _("This place lies in %(district)s, not in the pot's district.")
                 % {"district": district.name}
             )
+    # Like ideas: under the city's pre-moderation a proposal waits hidden for a moderator.
     return Proposal.objects.create(
         process=process,
         pot=pot,
@@ -387,6 +389,7 @@ def proposal_submit(
         estimate=estimate,
         lat=lat,
         lon=lon,
+        **premoderation_fields(city=process.city),
     )
 
 
@@ -394,7 +397,10 @@ def proposal_submit(
 def proposal_review(
     *, proposal: Proposal, reviewer, feasible: bool, reason: str, cost: int | None = None
 ) -> Proposal:
-    """Feasible (on the ballot, at the administration's cost) or not, with a public reason."""
+    """Feasible (on the ballot, at the administration's cost) or not, with a public reason.
+
+    A reviewed proposal may be reviewed again until the vote (the jury corrects itself); each
+    decision is an entry in the city's audit log."""
     process = proposal.process
     if not can_evaluate(user=reviewer, city=process.city):
         raise PermissionDenied(_("Only the city's evaluators can review proposals."))
@@ -416,25 +422,84 @@ def proposal_review(
     proposal.reviewed_by = reviewer
     proposal.reviewed_at = timezone.now()
     proposal.save()
+    audit_record(
+        city=process.city,
+        actor=reviewer,
+        action=AuditAction.PROCESS_CHANGE,
+        target=proposal,
+        reason=reason,
+        detail={"proposal": proposal.pk, "decision": proposal.status, "cost": cost},
+    )
     return proposal
 
 
 @transaction.atomic
 def proposal_merge(*, proposal: Proposal, into: Proposal, reviewer, reason: str) -> Proposal:
     """A duplicate joins another proposal; it stays visible with a link and the reason."""
-    if not can_evaluate(user=reviewer, city=proposal.process.city):
+    process = proposal.process
+    if not can_evaluate(user=reviewer, city=process.city):
         raise PermissionDenied(_("Only the city's evaluators can review proposals."))
+    if not (
+        process_allows(process=process, action=Action.REVIEW)
+        or process_allows(process=process, action=Action.PROPOSE)
+    ):
+        raise BudgetingError(_("Proposals can be reviewed only before the vote."))
     if into.pk == proposal.pk or into.process_id != proposal.process_id:
         raise BudgetingError(_("Please choose another proposal of this vote."))
+    if proposal.status == ProposalStatus.MERGED:
+        raise BudgetingError(_("This proposal was merged into another one."))
     if into.status == ProposalStatus.MERGED:
         raise BudgetingError(_("That proposal was itself merged; please choose the one it joined."))
+    reason = _text(reason, field=_("Reason"), max_length=2_000)
     proposal.status = ProposalStatus.MERGED
     proposal.merged_into = into
-    proposal.review_reason = _text(reason, field=_("Reason"), max_length=2_000)
+    proposal.review_reason = reason
     proposal.reviewed_by = reviewer
     proposal.reviewed_at = timezone.now()
     proposal.save()
+    # Those merged into this one before now join the same proposal: no chains to follow.
+    Proposal.objects.filter(merged_into=proposal).update(merged_into=into)
+    audit_record(
+        city=process.city,
+        actor=reviewer,
+        action=AuditAction.PROCESS_CHANGE,
+        target=proposal,
+        reason=reason,
+        detail={"proposal": proposal.pk, "decision": "merged", "merged_into": into.pk},
+    )
     return proposal
+
+
+def proposal_after_moderation(proposal: Proposal) -> None:
+    """Hiding or showing a proposal changes only its own rows; nothing is cached."""
+
+
+def personal_data_proposals(*, user) -> list[dict]:
+    """The proposals this person made (an author is personal data; the jury is staff)."""
+    return [
+        {
+            "id": proposal.pk,
+            "process": proposal.process_id,
+            "city": proposal.process.city.slug,
+            "title": proposal.title,
+            "description": proposal.description,
+            "estimate": proposal.estimate,
+            "pot": proposal.pot.name,
+            "idea": proposal.idea_id,
+            "lat": proposal.lat,
+            "lon": proposal.lon,
+            "status": proposal.status,
+            "created_at": proposal.created_at.isoformat(),
+        }
+        for proposal in Proposal.objects.filter(author=user)
+        .select_related("process__city", "pot")
+        .order_by("pk")
+    ]
+
+
+def personal_data_erase_proposals(*, user) -> None:
+    """A proposal is part of a public vote: it stays, without its author."""
+    Proposal.objects.filter(author=user).update(author=None)
 
 
 # --- The register: voting codes and accounts ------------------------------------------------
@@ -1273,3 +1338,51 @@ def result_verify(*, pabulib_text: str, rule: str, options: voting_rules.Options
     claimed = election.officially_selected() or frozenset()
     computed = frozenset(voting_rules.tally(election, rule, options).winners)
     return sorted(claimed ^ computed)
+
+
+# --- Set-up pages: description and voiding codes ---------------------------------------------
+
+
+@transaction.atomic
+def prize_money_describe(*, process, actor, title: str, description: str):
+    """Title and description; they do not change what a ballot means, so they never lock."""
+    _require_kind(process)
+    if not can_administer_city(user=actor, city=process.city):
+        raise PermissionDenied(_("Only the city's administrators can change processes."))
+    title = " ".join(_text(title, field=_("Title"), max_length=200).split())
+    description = _text(description, field=_("Description"), max_length=5_000, required=False)
+    if (title, description) != (process.title, process.description):
+        process.title, process.description = title, description
+        process.save(update_fields=["title", "description"])
+        audit_record(
+            city=process.city,
+            actor=actor,
+            action=AuditAction.PROCESS_CHANGE,
+            target=process,
+            detail={"settings": ["title", "description"]},
+        )
+    return process
+
+
+@transaction.atomic
+def code_batch_void(*, batch: CodeBatch, actor) -> CodeBatch:
+    """Void a batch (letters lost in the post, printed wrongly): its unused codes open nothing
+    any more. Ballots already cast with them stay, as nothing links a ballot to its code."""
+    process = batch.process
+    if not can_administer_city(user=actor, city=process.city):
+        raise PermissionDenied(_("Only the city's administrators can void voting codes."))
+    batch = CodeBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.voided_at is not None:
+        raise SettingsInvalid(_("This batch has been voided already."))
+    if Result.objects.filter(pot__process=process).exists():
+        raise SettingsInvalid(_("The vote has been counted; its codes can no longer be voided."))
+    batch.voided_at = timezone.now()
+    batch.save(update_fields=["voided_at"])
+    audit_record(
+        city=process.city,
+        actor=actor,
+        action=AuditAction.PROCESS_CHANGE,
+        target=process,
+        detail={"codes_voided": batch.size, "batch": batch.label or str(batch.pk)},
+    )
+    return batch
