@@ -1,4 +1,4 @@
-"""Every page, walked: no sideways scroll on a 390 px phone, axe clean at 390 and 1280 px.
+"""Every page, walked: no sideways scroll and axe clean (any impact) at 390 px and at 1280 px.
 
 The list of pages comes from the URL configuration: a GET page that is neither walked below
 (``VISITS``) nor excluded with a reason (``EXCLUDED``, or a rule of ``excluded_by_rule``) fails
@@ -60,12 +60,14 @@ VISITS = [
     Visit("city_map", ANONYMOUS, D + "/map/"),
     Visit("idea_list", ANONYMOUS, D + "/ideas/"),
     Visit("idea_list", ANONYMOUS, D + "/ideas/?q=Zeppelinlandeplatz", label="no match"),
+    Visit("idea_list", ANONYMOUS, D + "/ideas/?district={empty_district}", label="empty district"),
     Visit("idea_detail", ANONYMOUS, D + "/ideas/{long_idea}/", label="long title"),
     Visit("idea_detail", ANONYMOUS, D + "/ideas/{withdrawn}/", label="withdrawn"),
     Visit("idea_detail", ANONYMOUS, D + "/ideas/{hidden}/", label="hidden", status=410),
     Visit("idea_revisions", ANONYMOUS, D + "/ideas/{long_idea}/versions/"),
     Visit("conversation_list", ANONYMOUS, D + "/opinion-maps/"),
     Visit("conversation_detail", ANONYMOUS, D + "/opinion-maps/{demo_map}/"),
+    Visit("conversation_detail", ANONYMOUS, D + "/opinion-maps/{long_map}/", label="accounts only"),
     Visit("conversation_results", ANONYMOUS, D + "/opinion-maps/{demo_map}/results/"),
     Visit(
         "conversation_results",
@@ -321,6 +323,7 @@ def content_build() -> tuple[dict, dict[str, object]]:
     users = {RESIDENT: resident, MODERATOR: moderator, CITY_ADMIN: admin, SYSTEM_ADMIN: root}
     return users, {
         "demo_idea": demo_idea.pk,
+        "empty_district": city.districts.exclude(ideas__isnull=False).order_by("name")[0].slug,
         "long_idea": long_idea.pk,
         "long_comment": long_comment.pk,
         "withdrawn": withdrawn.pk,
@@ -345,10 +348,13 @@ def session_cookie(user) -> str:
 
 
 def problems_of(page, visit: Visit, url: str) -> list[str]:
-    """What is wrong with one page: its status, sideways scroll at 390 px, axe at both widths."""
+    """What is wrong with one page: its status and language, sideways scroll and axe at 390 px
+    and at 1280 px."""
     page.set_viewport_size(NARROW)
     response = page.goto(url)
     page.wait_for_load_state("networkidle")
+    # What is folded away (the phases, a reply box, the statement form) is checked unfolded.
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     problems = []
     status = response.status if response is not None else None
     if status != visit.status:
@@ -362,6 +368,7 @@ def problems_of(page, visit: Visit, url: str) -> list[str]:
         page.screenshot(path=f"{SCREENSHOTS}/{name}.png", full_page=True)
     problems += [f"390 px, axe: {violation}" for violation in violations(page)]
     page.set_viewport_size(WIDE)
+    problems += [f"1280 px, sticks out: {element}" for element in horizontal_overflow(page)]
     problems += [f"1280 px, axe: {violation}" for violation in violations(page)]
     return problems
 
