@@ -164,6 +164,10 @@ OPINION_MAP_PSEUDONYMOUS_STATEMENTS_PER_ADDRESS = int(
 OPINION_MAP_PSEUDONYMOUS_STATEMENTS_PER_MAP = int(
     os.environ.get("OPINION_MAP_PSEUDONYMOUS_STATEMENTS_PER_MAP", "50")
 )
+# The key of the prize-money vote's code hashes (HMAC-SHA256, ADR 0005). Unset: derived from
+# SECRET_KEY, so rotating SECRET_KEY would void every unused voting code; a city that prints
+# codes sets its own and keeps it for the length of the vote.
+VOTING_CODE_SECRET = os.environ.get("VOTING_CODE_SECRET", "")
 LOGIN_REDIRECT_URL = "/"
 LOGIN_URL = "account_login"
 
