@@ -79,11 +79,20 @@ def idea_detail(request, city_slug: str, idea_id: int):
     return _idea_page(request, idea)
 
 
+def _idea_not_shown(request, idea: Idea):
+    """A hidden idea says why (410). One that was never public (waiting for review, or rejected
+    in pre-moderation) does not exist for anyone but its author, who sees the reason."""
+    own = request.user.is_authenticated and idea.author_id == request.user.pk
+    if not idea.ever_published and not own:
+        raise Http404
+    return render(request, "ideas/idea_hidden.html", {"city": idea.city, "idea": idea}, status=410)
+
+
 def _idea_page(request, idea: Idea, *, comment_form: CommentForm | None = None, status=200):
     """The idea page; a refused comment comes back in ``comment_form`` with its typed text."""
     city = idea.city
     if not can_see_idea(user=request.user, idea=idea):
-        return render(request, "ideas/idea_hidden.html", {"city": city, "idea": idea}, status=410)
+        return _idea_not_shown(request, idea)
     return render(
         request,
         "ideas/idea_detail.html",
@@ -319,7 +328,7 @@ def idea_revisions_view(request, city_slug: str, idea_id: int):
     city = city_for_request(request, city_slug)
     idea = idea_get(city=city, idea_id=idea_id, viewer=request.user)
     if not can_see_idea(user=request.user, idea=idea):
-        return render(request, "ideas/idea_hidden.html", {"city": city, "idea": idea}, status=410)
+        return _idea_not_shown(request, idea)
     return render(
         request,
         "ideas/idea_revisions.html",

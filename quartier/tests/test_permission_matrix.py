@@ -606,7 +606,8 @@ URL_ROWS: list[Row] = [
         "idea_detail",
         "GET",
         D + "/ideas/{w.pending_idea.pk}/",
-        by_role((ROLES, GONE), ((*CITY_STAFF, AUTHOR), OK)),
+        # Never public: it does not exist for anyone but its author and the city's staff.
+        by_role((ROLES, NOT_FOUND), ((*CITY_STAFF, AUTHOR), OK)),
         label="waiting for pre-moderation",
         staff_see_hidden=True,
         may_see={AUTHOR: frozenset({PENDING_IDEA})},

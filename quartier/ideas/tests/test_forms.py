@@ -94,6 +94,7 @@ def test_submitting_with_decimal_commas_places_the_idea_in_its_district(client, 
 
 def test_garbage_coordinates_come_back_as_a_form_error_not_a_500(client, dortmund, resident):
     client.force_login(resident)
+    client.cookies["django_language"] = "en"  # the page's language; INVALID is the English text
     response = client.post(
         reverse("idea_submit", args=["dortmund"]), idea_form_data(lat="51.513.6", lon="1e400")
     )

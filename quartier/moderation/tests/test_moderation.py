@@ -402,10 +402,11 @@ def test_under_premoderation_a_new_idea_waits_for_review(
     idea = submit_idea(dortmund, resident, title="Eine wartende Idee")
     assert idea.awaiting_review and idea.hidden_at is not None
     assert not _idea_is_public(client, idea)
-    assert client.get(f"/dortmund/ideas/{idea.pk}/").status_code == 410
+    # Never public: others cannot even learn that it exists.
+    assert client.get(f"/dortmund/ideas/{idea.pk}/").status_code == 404
     client.force_login(neighbour)
     assert not _idea_is_public(client, idea)
-    assert client.get(f"/dortmund/ideas/{idea.pk}/").status_code == 410
+    assert client.get(f"/dortmund/ideas/{idea.pk}/").status_code == 404
     # The author sees the page, with a note.
     client.force_login(resident)
     page = client.get(f"/dortmund/ideas/{idea.pk}/", **EN)
@@ -471,9 +472,16 @@ def test_rejecting_keeps_it_hidden_with_a_reason(
         assert (entry.action, entry.reason, entry.target_id) == ("reject", "Werbung", obj.pk)
     client.force_login(neighbour)
     assert not _idea_is_public(client, waiting_idea)
+    # Never published: for others it does not exist, not even as "hidden".
+    assert client.get(f"/dortmund/ideas/{waiting_idea.pk}/").status_code == 404
+    client.logout()
+    assert client.get(f"/dortmund/ideas/{waiting_idea.pk}/versions/").status_code == 404
     # The author learns why.
     client.force_login(resident)
-    assert "Werbung" in client.get(f"/dortmund/ideas/{waiting_idea.pk}/").content.decode()
+    page = client.get(f"/dortmund/ideas/{waiting_idea.pk}/", **EN)
+    assert page.status_code == 410
+    assert "Werbung" in page.content.decode()
+    assert "Your idea was not published" in page.content.decode()
     # Nothing waits any more.
     client.force_login(moderator)
     assert (
