@@ -35,6 +35,7 @@ from django.utils import timezone
 
 from quartier.accounts.models import Consent, User
 from quartier.api.api import api
+from quartier.budgeting import services as budgeting
 from quartier.cities.models import City
 from quartier.conftest import BORSIGPLATZ, make_user
 from quartier.deliberation.models import Conversation, Statement, Vote
@@ -149,6 +150,8 @@ class World:
     other_comment: Comment
     other_process: Process
     other_role: CityRole
+    prize_money: Process  # Dortmund's prize-money vote: one pot, two projects on the ballot
+    prize_money_code: str  # a voting code of it, unused (codes are stored only as hashes)
     emails: list[str] = field(default_factory=list)
     sessions: dict[str, str] = field(default_factory=dict)  # role -> session key, signed in
 
@@ -259,6 +262,7 @@ def world_build() -> World:
         phases=[PhaseSpec(name="Proposals", starts_at=yesterday, allows=("propose",))],
         creator=users[SYSTEM_ADMIN],
     )
+    prize_money, prize_money_code = _prize_money(dortmund, users[CITY_ADMIN], author, bystander)
     return World(
         dortmund=dortmund,
         musterstadt=musterstadt,
@@ -283,9 +287,29 @@ def world_build() -> World:
         other_comment=other_comment,
         other_process=other_process,
         other_role=CityRole.objects.get(city=musterstadt, user=users[OTHER_MODERATOR]),
+        prize_money=prize_money,
+        prize_money_code=prize_money_code,
         emails=list(User.objects.values_list("email", flat=True)),
         sessions=_sessions(users),
     )
+
+
+def _prize_money(city: City, admin, author: User, evaluator: User) -> tuple[Process, str]:
+    vote = budgeting.prize_money_create(
+        city=city,
+        creator=admin,
+        title="Matrix prize money",
+        phases=prize_money_phases_at(BEFORE),
+        ballot={"kind": "approval", "min_projects": 1, "max_projects": 2},
+    )
+    pot = budgeting.pot_save(process=vote, actor=admin, name="City-wide", amount=100_000)
+    for title, cost in (("Matrix benches", 30_000), ("Matrix fountain", 50_000)):
+        proposal = budgeting.proposal_submit(
+            process=vote, author=author, pot=pot, title=title, description="…", estimate=cost
+        )
+        budgeting.proposal_review(proposal=proposal, reviewer=evaluator, feasible=True, reason="")
+    _batch, issued = budgeting.codes_issue(process=vote, actor=admin, count=1)
+    return vote, issued[0]
 
 
 def _sessions(users: dict[str, User | None]) -> dict[str, str]:
@@ -317,8 +341,32 @@ def world(django_db_setup, django_db_blocker) -> Iterator[World]:
         forget_district_shapes(built.musterstadt)
 
 
-def phases_move(conversation: Conversation, phase: str) -> None:
+def prize_money_phases_at(phase: str) -> list[PhaseSpec]:
+    """A prize-money vote's usual course, moved so that now is in its proposals (before the
+    vote), its vote (open) or its result (closed) phase."""
+    weeks = (4, 3, 3, 1)  # prize_money_phases' default
+    into = {BEFORE: 0, OPEN: sum(weeks[:2]), CLOSED: sum(weeks[:3])}[phase]
+    return budgeting.prize_money_phases(
+        starts_at=timezone.now() - timedelta(weeks=into, days=1), weeks=weeks
+    )
+
+
+def phases_move(conversation: Conversation | Process, phase: str) -> None:
     """Put the map's process in ``phase`` (as its administration would move the dates)."""
+    if isinstance(conversation, Process):  # a prize-money vote
+        Phase.objects.filter(process=conversation).delete()
+        Phase.objects.bulk_create(
+            Phase(
+                process=conversation,
+                position=position,
+                name=spec.name,
+                starts_at=spec.starts_at,
+                ends_at=spec.ends_at,
+                allows=list(spec.allows),
+            )
+            for position, spec in enumerate(prize_money_phases_at(phase), start=1)
+        )
+        return
     now = timezone.now()
     opens_at, closes_at = {
         BEFORE: (now + timedelta(days=1), now + timedelta(days=2)),
