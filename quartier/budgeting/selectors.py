@@ -7,15 +7,16 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.http import Http404
 
-from quartier.participation.selectors import process_get
-from quartier.participation.vocabulary import ProcessKind
+from quartier.participation.permissions import can_moderate, process_allows
+from quartier.participation.selectors import process_get, process_list
+from quartier.participation.vocabulary import Action, ProcessKind
 
 from . import codes
 from .models import Ballot, PaperSheet, Pot, Proposal, Result
-from .vocabulary import BallotChannel
+from .vocabulary import BallotChannel, ProposalStatus
 
 
 def prize_money_get(*, city, process_id: int):
@@ -108,6 +109,8 @@ class ProjectResult:
     winning_cost: Decimal | None = None
     round_winner: Proposal | None = None
     official: bool | None = None  # an imported vote: the city's own outcome
+    url: str = ""  # the proposal's page and its idea's, filled in by the view
+    idea_url: str = ""
 
 
 @dataclass
@@ -203,6 +206,11 @@ class Bar:
     value: int
     share: float  # of the largest value, 0..1, for the bar's width
 
+    @property
+    def width(self) -> int:
+        """The bar's length in the chart's units (0 to 100)."""
+        return round(100 * self.share)
+
 
 def _bars(values: dict[str, int]) -> list[Bar]:
     largest = max(values.values(), default=0) or 1
@@ -252,3 +260,97 @@ def ballots_for_receipt(*, process, receipt: str) -> list[tuple[Pot, list[tuple[
         )
         for ballot in sorted(found, key=lambda b: (b.pot.position, b.pot_id))
     ]
+
+
+# --- Proposals (the proposals area) -------------------------------------------------------------
+
+
+def _proposals_visible(proposals, *, viewer, city):
+    """What the public sees, plus what a moderator may see and an author's own waiting ones."""
+    if can_moderate(user=viewer, city=city):
+        return proposals
+    mine = Q(author_id=viewer.pk, awaiting_review=True) if viewer.is_authenticated else Q(pk=None)
+    return proposals.filter(Q(hidden_at__isnull=True) | mine)
+
+
+def proposal_list(*, process, viewer, pot=None, district=None, status=None):
+    """The vote's proposals by pot (then title), with what each row shows in one query."""
+    proposals = Proposal.objects.filter(process=process).select_related(
+        "pot__district", "idea", "merged_into"
+    )
+    if pot is not None:
+        proposals = proposals.filter(pot=pot)
+    if district is not None:
+        proposals = proposals.filter(pot__district=district)
+    if status:
+        proposals = proposals.filter(status=status)
+    return _proposals_visible(proposals, viewer=viewer, city=process.city).order_by(
+        "pot__position", "pot_id", "title", "pk"
+    )
+
+
+def proposal_get(*, process, proposal_id: int) -> Proposal:
+    """One proposal of this vote (hidden ones too: the page decides what it shows), or 404."""
+    try:
+        return Proposal.objects.select_related(
+            "pot__district", "idea", "merged_into", "process__city"
+        ).get(process=process, pk=proposal_id)
+    except Proposal.DoesNotExist as error:
+        raise Http404 from error
+
+
+def proposal_merged_from(*, proposal: Proposal):
+    return proposal.merged_from.filter(hidden_at__isnull=True).order_by("title", "pk")
+
+
+def proposal_review_queue(*, process):
+    """Proposals still to review, oldest first (they wait for the jury); public ones only."""
+    return (
+        Proposal.objects.filter(
+            process=process, status=ProposalStatus.SUBMITTED, hidden_at__isnull=True
+        )
+        .select_related("pot", "idea")
+        .order_by("created_at", "pk")
+    )
+
+
+def proposals_reviewed(*, process):
+    return (
+        Proposal.objects.filter(process=process, hidden_at__isnull=True)
+        .exclude(status=ProposalStatus.SUBMITTED)
+        .select_related("pot", "merged_into")
+        .order_by("-reviewed_at", "-pk")
+    )
+
+
+def proposal_merge_targets(*, proposal: Proposal):
+    """Where a duplicate can go: the vote's other public proposals that were not merged."""
+    return (
+        Proposal.objects.filter(process_id=proposal.process_id, hidden_at__isnull=True)
+        .exclude(pk=proposal.pk)
+        .exclude(status=ProposalStatus.MERGED)
+        .select_related("pot")
+        .order_by("pot__position", "title", "pk")
+    )
+
+
+def proposals_on_idea(*, idea):
+    """The public proposals made from an idea, in every vote of its city."""
+    return (
+        Proposal.objects.filter(idea=idea, hidden_at__isnull=True)
+        .select_related("process", "pot")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def prize_money_votes_taking_proposals(*, city):
+    """The city's prize-money votes whose proposal phase is open now."""
+    return [
+        process
+        for process in process_list(city=city).filter(kind=ProcessKind.PRIZE_MONEY)
+        if process_allows(process=process, action=Action.PROPOSE)
+    ]
+
+
+def pots_of(*, process):
+    return list(Pot.objects.filter(process=process).select_related("district"))
