@@ -507,9 +507,13 @@ def personal_data_erase_proposals(*, user) -> None:
 
 def _secret(process) -> bytes:
     """The key of this vote's code hashes: a code is valid in one vote only."""
+    return _secret_for(process.pk)
+
+
+def _secret_for(process_id: int) -> bytes:
     base = getattr(settings, "VOTING_CODE_SECRET", "") or settings.SECRET_KEY
     return hmac.new(
-        base.encode(), f"quartier voting codes {process.pk}".encode(), hashlib.sha256
+        base.encode(), f"quartier voting codes {process_id}".encode(), hashlib.sha256
     ).digest()
 
 
@@ -763,6 +767,61 @@ def _ballot_change(
             for pot_id, choices in checked.items()
         )
     return receipt
+
+
+def _receipt_normalised(receipt: str) -> str:
+    try:
+        return codes.normalise(receipt)
+    except codes.CodeError:
+        raise ReceiptRefused(
+            _("This receipt has a typo: please compare it character by character.")
+        ) from None
+
+
+def ballot_choices_for_receipt(
+    *, process, entry: RegisterEntry, receipt: str
+) -> dict[int, list[tuple[int, int]]]:
+    """The current choices, pot by pot, of the ballot this receipt belongs to, for the voter
+    who wants to change it: only when the receipt's change tag matches their own entry."""
+    _require_kind(process)
+    receipt = _receipt_normalised(receipt)
+    if not RegisterEntry.objects.filter(pk=entry.pk, voted=True).exists():
+        raise ReceiptRefused(_("This code has not voted yet."))
+    mine = list(
+        Ballot.objects.filter(
+            process=process,
+            receipt_hash=codes.receipt_hash(receipt),
+            channel=BallotChannel.ONLINE,
+        )
+    )
+    tag = codes.change_tag(receipt, entry_id=entry.pk)
+    if not mine or any(not hmac.compare_digest(b.change_tag, tag) for b in mine):
+        raise ReceiptRefused(_("This receipt does not belong to this code."))
+    return {
+        ballot.pot_id: [(int(proposal), int(points)) for proposal, points in ballot.choices]
+        for ballot in mine
+    }
+
+
+def vote_for_code(*, typed: str):
+    """The vote a (well-formed) voting code belongs to, whichever city's it is, or None: to
+    send someone with another vote's letter to the right page. Keyed hashes are per vote, so
+    this hashes the code once per vote that has codes."""
+    try:
+        code = codes.normalise(typed)
+    except codes.CodeError:
+        return None
+    process_ids = set(CodeBatch.objects.values_list("process_id", flat=True).distinct())
+    hashes = {
+        codes.code_hash(code, secret=_secret_for(process_id)): process_id
+        for process_id in process_ids
+    }
+    entry = (
+        RegisterEntry.objects.filter(code_hash__in=list(hashes))
+        .select_related("process__city")
+        .first()
+    )
+    return entry.process if entry is not None else None
 
 
 # --- Paper ballots: entered twice --------------------------------------------------------------
