@@ -354,3 +354,14 @@ def prize_money_votes_taking_proposals(*, city):
 
 def pots_of(*, process):
     return list(Pot.objects.filter(process=process).select_related("district"))
+
+
+def imported_vote(*, city, source: str):
+    """The city's vote imported from this pabulib file, if it was imported already."""
+    from quartier.participation.selectors import process_list
+
+    return (
+        process_list(city=city)
+        .filter(kind=ProcessKind.PRIZE_MONEY, options__imported__source=source)
+        .first()
+    )

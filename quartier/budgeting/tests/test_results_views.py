@@ -392,3 +392,12 @@ def test_import_makes_assen_a_finished_vote_with_its_official_outcome(dortmund, 
 def test_import_refuses_an_unknown_city(tmp_path):
     with pytest.raises(CommandError):
         call_command("prize_money_import", str(ASSEN), "--city", "nowhere")
+
+
+def test_the_demo_imports_assen_once(dortmund):
+    from quartier.budgeting.demo import demo_assen_2024
+
+    first = demo_assen_2024(city=dortmund)
+    assert demo_assen_2024(city=dortmund).pk == first.pk
+    result = Result.objects.get(pot__process=first)
+    assert sorted(result.winners) == first.options["imported"]["official_winners"]
