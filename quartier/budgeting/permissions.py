@@ -1,5 +1,6 @@
 """Who may do what in a prize-money vote: predicates the views ask (never roles or dates)."""
 
+from quartier.accounts.permissions import can_participate
 from quartier.participation.permissions import can_administer_city, can_evaluate, process_allows
 from quartier.participation.vocabulary import Action
 
@@ -46,3 +47,25 @@ def can_manage_vote(*, user, process) -> bool:
 def settings_changeable(*, process) -> bool:
     """Ballot, rule and pots can change until the first ballot locks them (ADR 0004)."""
     return process.settings_locked_at is None
+
+
+# --- The vote (the voting area) ------------------------------------------------------------------
+
+
+def vote_open(*, process) -> bool:
+    """Ballots are taken now (the vote phase); before and after, the page explains why not."""
+    return process_allows(process=process, action=Action.VOTE)
+
+
+def vote_proof(*, process) -> str:
+    """How voters prove that they may vote: "code" (the letter) or "account" (+ declaration)."""
+    return (process.options.get("eligibility") or {}).get("proof", "code")
+
+
+def can_vote_with_account(*, user, process) -> bool:
+    """Where the city chose accounts: a verified account, while the vote is open."""
+    return (
+        vote_proof(process=process) == "account"
+        and can_participate(user=user)
+        and vote_open(process=process)
+    )

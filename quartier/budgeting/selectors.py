@@ -15,7 +15,7 @@ from quartier.participation.selectors import process_get, process_list
 from quartier.participation.vocabulary import Action, ProcessKind
 
 from . import codes
-from .models import Ballot, PaperSheet, Pot, Proposal, Result
+from .models import Ballot, PaperSheet, Pot, Proposal, RegisterEntry, Result
 from .vocabulary import BallotChannel, ProposalStatus
 
 
@@ -25,6 +25,35 @@ def prize_money_get(*, city, process_id: int):
     if process.kind != ProcessKind.PRIZE_MONEY:
         raise Http404
     return process
+
+
+# --- The vote (the voting area) ----------------------------------------------------------------
+
+
+def register_entry_get(*, process, entry_id) -> RegisterEntry | None:
+    """The register entry a voter's session points at, if it is still this vote's."""
+    if not isinstance(entry_id, int) or isinstance(entry_id, bool):
+        return None
+    return RegisterEntry.objects.filter(process=process, pk=entry_id).first()
+
+
+def ballot_projects(*, pot: Pot) -> list[Proposal]:
+    """The projects on a pot's ballot, as ``services.ballot_costs`` counts them: its feasible
+    public proposals, by title."""
+    return list(
+        Proposal.objects.filter(pot=pot, status=ProposalStatus.FEASIBLE, hidden_at__isnull=True)
+        .select_related("idea")
+        .order_by("title", "pk")
+    )
+
+
+def vote_phase_dates(*, process):
+    """(start, end) of the vote's first phase that takes ballots, or (None, None)."""
+    phases = [p for p in process.phases.all() if Action.VOTE in p.allowed_actions()]
+    if not phases:
+        return None, None
+    first, last = min(phases, key=lambda p: p.starts_at), max(phases, key=lambda p: p.starts_at)
+    return first.starts_at, last.ends_at
 
 
 # --- Paper ballots and counts -----------------------------------------------------------------
