@@ -27,6 +27,18 @@ def prize_money_get(*, city, process_id: int):
     return process
 
 
+def prize_money_find(*, process_id: int):
+    """A prize-money vote by its id alone, in whichever city (for commands), or None."""
+    from quartier.cities.selectors import city_list
+
+    for city in city_list():
+        try:
+            return prize_money_get(city=city, process_id=process_id)
+        except Http404:
+            continue
+    return None
+
+
 # --- The vote (the voting area) ----------------------------------------------------------------
 
 
