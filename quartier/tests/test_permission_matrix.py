@@ -36,6 +36,7 @@ from django.utils import timezone
 from quartier.accounts.models import Consent, User
 from quartier.api.api import api
 from quartier.budgeting import services as budgeting
+from quartier.budgeting.funded import funded_projects
 from quartier.cities.models import City
 from quartier.conftest import BORSIGPLATZ, make_user
 from quartier.deliberation.models import Conversation, Statement, Vote
@@ -50,6 +51,8 @@ from quartier.deliberation.services import (
 )
 from quartier.ideas.models import Comment, Idea, Support
 from quartier.ideas.services import comment_add, idea_submit
+from quartier.implementation import services as implementation
+from quartier.implementation.models import LedgerEntry, Milestone, ProgressUpdate
 from quartier.legal.models import LegalPage
 from quartier.moderation.models import Report
 from quartier.moderation.services import content_hide, premoderation_set, report_create
@@ -152,6 +155,9 @@ class World:
     other_role: CityRole
     prize_money: Process  # Dortmund's prize-money vote: one pot, two projects on the ballot
     prize_money_code: str  # a voting code of it, unused (codes are stored only as hashes)
+    counted_vote: Process  # a counted vote with one funded project and one milestone
+    funded_proposal_id: int
+    milestone_id: int
     emails: list[str] = field(default_factory=list)
     sessions: dict[str, str] = field(default_factory=dict)  # role -> session key, signed in
 
@@ -263,6 +269,9 @@ def world_build() -> World:
         creator=users[SYSTEM_ADMIN],
     )
     prize_money, prize_money_code = _prize_money(dortmund, users[CITY_ADMIN], author, bystander)
+    counted_vote, funded_proposal_id, milestone_id = _counted_vote(
+        dortmund, users[CITY_ADMIN], author, bystander
+    )
     return World(
         dortmund=dortmund,
         musterstadt=musterstadt,
@@ -289,6 +298,9 @@ def world_build() -> World:
         other_role=CityRole.objects.get(city=musterstadt, user=users[OTHER_MODERATOR]),
         prize_money=prize_money,
         prize_money_code=prize_money_code,
+        counted_vote=counted_vote,
+        funded_proposal_id=funded_proposal_id,
+        milestone_id=milestone_id,
         emails=list(User.objects.values_list("email", flat=True)),
         sessions=_sessions(users),
     )
@@ -310,6 +322,31 @@ def _prize_money(city: City, admin, author: User, evaluator: User) -> tuple[Proc
         budgeting.proposal_review(proposal=proposal, reviewer=evaluator, feasible=True, reason="")
     _batch, issued = budgeting.codes_issue(process=vote, actor=admin, count=1)
     return vote, issued[0]
+
+
+def _counted_vote(city: City, admin, author: User, evaluator: User) -> tuple[Process, int, int]:
+    """A vote past its close: one ballot for one project, counted; the project has a milestone."""
+    vote = budgeting.prize_money_create(
+        city=city,
+        creator=admin,
+        title="Matrix counted vote",
+        phases=prize_money_phases_at(BEFORE),
+        ballot={"kind": "approval", "min_projects": 1, "max_projects": 1},
+    )
+    pot = budgeting.pot_save(process=vote, actor=admin, name="Counted pot", amount=10_000)
+    proposal = budgeting.proposal_submit(
+        process=vote, author=author, pot=pot, title="Matrix funded", description="…", estimate=5_000
+    )
+    budgeting.proposal_review(proposal=proposal, reviewer=evaluator, feasible=True, reason="")
+    _batch, (code,) = budgeting.codes_issue(process=vote, actor=admin, count=1)
+    phases_move(vote, OPEN)
+    entry = budgeting.register_entry_for_code(process=vote, typed=code)
+    budgeting.ballot_cast(process=vote, entry=entry, choices_by_pot={pot.pk: [(proposal.pk, 1)]})
+    phases_move(vote, CLOSED)
+    budgeting.vote_close(process=vote, actor=admin)
+    (funded,) = funded_projects(process=vote)
+    milestone = implementation.milestone_add(funded=funded, actor=admin, title="Matrix milestone")
+    return vote, proposal.pk, milestone.pk
 
 
 def _sessions(users: dict[str, User | None]) -> dict[str, str]:
@@ -509,6 +546,15 @@ DEMO_MAP = D + "/opinion-maps/{w.demo_conversation.pk}/"
 HIDDEN_IDEA_MAP = D + "/opinion-maps/{w.hidden_idea_conversation.pk}/"
 QUEUE = D + "/moderation/"
 ROLES_PAGE = D + "/roles/"
+
+IMPLEMENTATION = D + "/prize-money/{w.counted_vote.pk}/implementation/"
+FUNDED = IMPLEMENTATION + "{w.funded_proposal_id}/"
+
+
+def reporters(location: str) -> dict[str, Answer]:
+    """Progress reports of a funded project: the city's administrators write them."""
+    return by_role((ANONYMOUS, LOGIN), (SIGNED_IN, NOT_FOUND), (CITY_ADMINS, went(location)))
+
 
 IDEA_FORM = {
     "title": "Matrix idea from the form",
@@ -1122,6 +1168,61 @@ URL_ROWS: list[Row] = [
         "GET",
         "/accounts/login/",
         by_role((SIGNED_IN, went("/")), (ANONYMOUS, OK)),
+    ),
+    # Carrying out the funded projects: public pages; reports by the city's administrators
+    # (and its jury, which no role of the matrix holds).
+    url_row("implementation_overview", "GET", IMPLEMENTATION, everyone(OK)),
+    url_row(
+        "implementation_overview",
+        "GET",
+        D + "/prize-money/{w.prize_money.pk}/implementation/",
+        everyone(OK),
+        label="not counted yet",
+    ),
+    url_row("implementation_project", "GET", FUNDED, everyone(OK)),
+    url_row(
+        "implementation_project",
+        "GET",
+        D + "/prize-money/{w.prize_money.pk}/implementation/{w.funded_proposal_id}/",
+        everyone(NOT_FOUND),
+        label="of another vote",
+    ),
+    url_row(
+        "implementation_update_add",
+        "POST",
+        FUNDED + "updates/",
+        reporters(FUNDED + "#updates"),
+        data={"text": "Matrix update"},
+        state=lambda w, user: ProgressUpdate.objects.filter(text="Matrix update").exists(),
+    ),
+    url_row(
+        "implementation_milestone_add",
+        "POST",
+        FUNDED + "milestones/",
+        reporters(FUNDED + "#milestones"),
+        data={"title": "Matrix second milestone"},
+        state=lambda w, user: Milestone.objects.filter(title="Matrix second milestone").exists(),
+    ),
+    url_row(
+        "implementation_milestone_reached",
+        "POST",
+        FUNDED + "milestones/{w.milestone_id}/reached/",
+        reporters(FUNDED + "#milestones"),
+        data={"done_on": str(timezone.localdate())},
+        state=lambda w, user: Milestone.objects.get(pk=w.milestone_id).done_on is not None,
+    ),
+    url_row(
+        "implementation_ledger_add",
+        "POST",
+        FUNDED + "ledger/",
+        reporters(FUNDED + "#ledger"),
+        data={
+            "kind": "payment",
+            "amount": "100",
+            "booked_on": str(timezone.localdate()),
+            "note": "x",
+        },
+        state=lambda w, user: LedgerEntry.objects.filter(note="x").exists(),
     ),
     url_row("api:openapi-json", "GET", "/api/v1/openapi.json", everyone(OK)),
 ]

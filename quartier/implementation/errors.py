@@ -1,0 +1,5 @@
+from quartier.core.errors import DomainError
+
+
+class ImplementationError(DomainError):
+    pass
