@@ -21,7 +21,7 @@ from quartier.ideas.services import idea_submit
 from quartier.legal.selectors import legal_page_get
 from quartier.legal.services import legal_page_save
 from quartier.participation.models import CityRole
-from quartier.participation.services import role_grant_by_system
+from quartier.participation.services import process_update_settings, role_grant_by_system
 
 DEMO_DATA = Path(__file__).resolve().parents[3] / "cities" / "demo_data" / "dortmund"
 
@@ -176,6 +176,52 @@ def _with_german_descriptions(text: str, german: dict[str, dict[str, str]]) -> s
     return out.getvalue()
 
 
+PRIZE_MONEY_TITLE = "1.000.000 € für Projekte aus der Nachbarschaft (Beispiel)"
+PRIZE_MONEY_DESCRIPTION = (
+    "Ein Beispiel: Dortmund hat als Europäische Innovationshauptstadt ein Preisgeld von "
+    "1.000.000 € gewonnen. 400.000 € gehen an Projekte für die ganze Stadt, 600.000 € werden "
+    "nach Einwohnerzahl auf die zwölf Stadtbezirke verteilt. Reichen Sie bis zum Ende der "
+    "Vorschlagsphase Projekte ein; nach der Prüfung stimmen alle ab 14 Jahren mit dem "
+    "Abstimmungscode aus ihrem Brief ab. Gewählt wird mit der Methode der gleichen Anteile."
+)
+# Proposals grown from example ideas (by the start of the idea's title); the "proposals" helper
+# may add more. A district's proposal goes into the pot of the district its idea lies in.
+EXAMPLE_PROPOSALS: list[dict[str, Any]] = [
+    {
+        "idea": "Pocket-Park",
+        "city_wide": False,
+        "title": "Pocket-Park am Borsigplatz (Beispiel)",
+        "description": "Vier Stellplätze werden zu einem kleinen Park mit Bänken, Hochbeeten "
+        "und Schatten; Nachbarinnen und Nachbarn pflegen die Beete.",
+        "estimate": 35_000,
+    },
+    {
+        "idea": "Sensoren für Hitzeinseln",
+        "city_wide": False,
+        "title": "Hitzesensoren für Hörde (Beispiel)",
+        "description": "Zwanzig Sensoren messen ein Jahr lang Temperatur und Feuchte; die Daten "
+        "sind offen und zeigen, wo Bäume und Trinkbrunnen am meisten helfen.",
+        "estimate": 18_000,
+    },
+    {
+        "idea": "Reparatur-Café",
+        "city_wide": True,
+        "title": "Reparatur-Cafés in allen Stadtbezirken (Beispiel)",
+        "description": "Werkzeug, Ersatzteile und ein Jahr Raummiete für ein monatliches "
+        "Reparatur-Café in jedem der zwölf Stadtbezirke.",
+        "estimate": 96_000,
+    },
+    {
+        "idea": "Nachbarschaftstheater",
+        "city_wide": True,
+        "title": "Theater in Dortmunder Hinterhöfen (Beispiel)",
+        "description": "Ein Sommer lang spielt ein Ensemble in Hinterhöfen der ganzen Stadt; "
+        "der Eintritt ist frei, die Stücke entstehen mit den Nachbarschaften.",
+        "estimate": 60_000,
+    },
+]
+
+
 class Command(BaseCommand):
     help = "Load the Dortmund demo city (districts, hotspots, example ideas). Safe to run again."
 
@@ -216,12 +262,15 @@ class Command(BaseCommand):
             created = self._load_examples(city)
             conversations = self._load_example_conversation(city)
             legal_pages = self._load_example_legal_pages(city)
+            _load_real_past_vote(city)
+            prize_money = self._load_example_prize_money(city)
             self._name_site()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Dortmund: {len(districts)} districts, {len(hotspots)} hotspots, "
                 f"{created} example ideas, {conversations} example opinion map and "
-                f"{legal_pages} example legal pages added."
+                f"{legal_pages} example legal pages and {prize_money} example prize-money vote "
+                "added."
             )
         )
 
@@ -269,6 +318,96 @@ class Command(BaseCommand):
                 written += 1
         return written
 
+    # --- The prize-money vote (issue #10): 1,000,000 EUR, in its proposal phase ------------------
+
+    def _load_example_prize_money(self, city: City) -> int:
+        """Dortmund's prize money as an example vote: a city-wide pot and the twelve districts'
+        pots split by population, collecting proposals; a few example proposals from ideas."""
+        from dataclasses import replace
+        from datetime import datetime, time, timedelta
+
+        from django.utils import timezone
+
+        from quartier.budgeting import services as budgeting
+        from quartier.budgeting.models import Pot
+        from quartier.cities.selectors import district_list
+        from quartier.cities.services import district_for_idea_location
+        from quartier.participation.selectors import process_list
+
+        if any(
+            p.options.get("is_example") for p in process_list(city=city).filter(kind="prize_money")
+        ):
+            return 0
+        administration = self._example_administration(city)
+        # Started two weeks ago: the proposal phase (four weeks) is running whenever it loads.
+        start = timezone.make_aware(
+            datetime.combine(timezone.localdate() - timedelta(days=14), time()),
+            timezone.get_default_timezone(),
+        )
+        names = ["Vorschläge", "Prüfung", "Abstimmung", "Ergebnis", "Umsetzung"]
+        phases = [
+            replace(phase, name=name)
+            for phase, name in zip(
+                budgeting.prize_money_phases(starts_at=start), names, strict=True
+            )
+        ]
+        process = budgeting.prize_money_create(
+            city=city,
+            creator=administration,
+            title=PRIZE_MONEY_TITLE,
+            description=PRIZE_MONEY_DESCRIPTION,
+            phases=phases,
+            ballot={"kind": "approval", "min_projects": 1, "max_projects": 5},
+            rule="equalshares",
+            eligibility={"min_age": 14, "residence": "city", "proof": "code"},
+        )
+        process_update_settings(process=process, actor=administration, changes={"is_example": True})
+        budgeting.pot_save(
+            process=process, actor=administration, name="Ganz Dortmund", amount=400_000
+        )
+        budgeting.pots_split_by_population(
+            process=process,
+            actor=administration,
+            total=600_000,
+            unit=1_000,
+            districts=district_list(city=city),
+        )
+        team = self._example_team(city)
+        for example in EXAMPLE_PROPOSALS:
+            idea = Idea.objects.filter(
+                city=city, is_example=True, title__startswith=example["idea"]
+            ).first()
+            lat, lon = (idea.lat, idea.lon) if idea is not None else (None, None)
+            if example["city_wide"] or lat is None or lon is None:
+                pot = Pot.objects.get(process=process, district__isnull=True)
+            else:
+                district = district_for_idea_location(city=city, lat=lat, lon=lon)
+                pot = Pot.objects.get(process=process, district=district)
+            budgeting.proposal_submit(
+                process=process,
+                author=team,
+                pot=pot,
+                idea=idea,
+                title=example["title"],
+                description=example["description"],
+                estimate=example["estimate"],
+                lat=lat,
+                lon=lon,
+            )
+        return 1
+
+    def _example_administration(self, city: City) -> User:
+        # The demo's example city administration: it set up the example vote and cannot sign in.
+        user, _created = User.objects.get_or_create(
+            email="verwaltung-beispiel@quartier.invalid",
+            defaults={"display_name": "Stadtverwaltung (Beispiel)"},
+        )
+        role_grant_by_system(city=city, user=user, role=CityRole.Role.ADMIN)
+        if user.has_usable_password():
+            user.set_unusable_password()
+            user.save()
+        return user
+
     def _name_site(self) -> None:
         # Mails and their subjects name the Site: "[Quartier Dortmund] ...", never example.com.
         site = Site.objects.get_current()
@@ -293,3 +432,10 @@ class Command(BaseCommand):
             user=staff, email=staff.email, defaults={"verified": True, "primary": True}
         )
         return staff
+
+
+def _load_real_past_vote(city):
+    """A real past prize-money vote (Assen 2024, pabulib open data), imported once ("results")."""
+    from quartier.budgeting.demo import demo_assen_2024
+
+    return demo_assen_2024(city=city)
