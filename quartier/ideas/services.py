@@ -182,7 +182,7 @@ def comment_add(*, idea: Idea, author: User, body: str, parent: Comment | None =
         if parent.idea_id != idea.pk:
             raise IdeaError(_("The comment you reply to belongs to another idea."))
         # Replies to replies attach to the thread's top comment: one level of nesting.
-        if parent.parent_id is not None:
+        if parent.parent is not None:
             parent = parent.parent
         # As on the page, which offers no reply there: a reply under a hidden comment (or one
         # never published) would be hidden with it, yet counted.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.http import Http404
 
@@ -50,7 +51,7 @@ class ProjectStatus:
 
 @dataclass
 class PotLedger:
-    pot: object
+    pot: Any  # budgeting's Pot, read through its selectors only
     projects: list[ProjectStatus]
 
     @property
@@ -63,7 +64,7 @@ class PotLedger:
 
     @property
     def unallocated(self) -> int:
-        return self.pot.amount - self.granted  # type: ignore[attr-defined]
+        return self.pot.amount - self.granted
 
 
 def implementation_overview(*, process) -> list[PotLedger]:
