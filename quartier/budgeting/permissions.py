@@ -1,7 +1,12 @@
 """Who may do what in a prize-money vote: predicates the views ask (never roles or dates)."""
 
 from quartier.accounts.permissions import can_participate
-from quartier.participation.permissions import can_administer_city, can_evaluate, process_allows
+from quartier.participation.permissions import (
+    can_administer_city,
+    can_evaluate,
+    can_moderate,
+    process_allows,
+)
 from quartier.participation.vocabulary import Action
 
 from .models import Result
@@ -49,6 +54,31 @@ def settings_changeable(*, process) -> bool:
     return process.settings_locked_at is None
 
 
+# --- Proposals (the proposals area) -------------------------------------------------------------
+
+
+def can_propose(*, user, process) -> bool:
+    """Verified accounts, while the vote takes proposals."""
+    return can_participate(user=user) and process_allows(process=process, action=Action.PROPOSE)
+
+
+def proposals_taken(*, process) -> bool:
+    return process_allows(process=process, action=Action.PROPOSE)
+
+
+def can_see_review_queue(*, user, process) -> bool:
+    """The jury: the city's evaluators and administrators (in every phase; see can_review)."""
+    return can_evaluate(user=user, city=process.city)
+
+
+def can_review(*, user, process) -> bool:
+    """The jury decides until the vote: while proposals are taken and in the review phase."""
+    return can_evaluate(user=user, city=process.city) and (
+        process_allows(process=process, action=Action.REVIEW)
+        or process_allows(process=process, action=Action.PROPOSE)
+    )
+
+
 # --- The vote (the voting area) ------------------------------------------------------------------
 
 
@@ -69,3 +99,12 @@ def can_vote_with_account(*, user, process) -> bool:
         and can_participate(user=user)
         and vote_open(process=process)
     )
+
+
+def can_see_proposal(*, user, proposal) -> bool:
+    """Hidden proposals show their reason only; a proposal waiting for pre-moderation is its
+    author's and the moderators'."""
+    if proposal.hidden_at is None or can_moderate(user=user, city=proposal.process.city_id):
+        return True
+    own = getattr(user, "is_authenticated", False) and proposal.author_id == user.pk
+    return bool(proposal.awaiting_review and own)

@@ -125,7 +125,9 @@
       L.marker(focus, { keyboard: false, title: title, alt: title }).addTo(map)
         .bindTooltip(escapeHtml(title), { permanent: false });
     } else if (!element.dataset.pick) {
-      fetch(config.hotspotsUrl).then((r) => r.json()).then((data) => {
+      // A map of other points (a vote's proposals) leaves out the hotspots (no hotspotsUrl)
+      // and brings its points along (ideasData) instead of fetching the ideas.
+      if (config.hotspotsUrl) fetch(config.hotspotsUrl).then((r) => r.json()).then((data) => {
         const located = { type: "FeatureCollection", features: data.features.filter((f) => f.geometry) };
         const layer = L.geoJSON(located, {
           pointToLayer: (feature, latlng) => L.circleMarker(latlng, {
@@ -140,7 +142,9 @@
         control.addOverlay(layer, text.hotspots);
       }).catch(() => say(text.loadFailed));
 
-      fetch(config.ideasUrl).then((r) => r.json()).then((data) => {
+      const points = config.ideasData ? Promise.resolve(config.ideasData)
+        : fetch(config.ideasUrl).then((r) => r.json());
+      points.then((data) => {
         const cluster = L.markerClusterGroup({ chunkedLoading: true, showCoverageOnHover: false });
         const markers = data.features.map((feature) => {
           const [lon, lat] = feature.geometry.coordinates;
