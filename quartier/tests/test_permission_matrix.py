@@ -37,6 +37,7 @@ from quartier.accounts.models import Consent, User
 from quartier.api.api import api
 from quartier.budgeting import services as budgeting
 from quartier.budgeting.funded import funded_projects
+from quartier.budgeting.models import CodeBatch, Pot
 from quartier.cities.models import City
 from quartier.conftest import BORSIGPLATZ, make_user
 from quartier.deliberation.models import Conversation, Statement, Vote
@@ -160,6 +161,14 @@ class World:
     milestone_id: int
     emails: list[str] = field(default_factory=list)
     sessions: dict[str, str] = field(default_factory=dict)  # role -> session key, signed in
+
+    @property
+    def prize_money_pot_id(self) -> int:
+        return Pot.objects.filter(process=self.prize_money).values_list("pk", flat=True)[0]
+
+    @property
+    def prize_money_batch_id(self) -> int:
+        return CodeBatch.objects.filter(process=self.prize_money).values_list("pk", flat=True)[0]
 
 
 def _idea(city: City, author: User, title: str, *, at: tuple[float, float] = BORSIGPLATZ) -> Idea:
@@ -548,6 +557,39 @@ QUEUE = D + "/moderation/"
 ROLES_PAGE = D + "/roles/"
 
 IMPLEMENTATION = D + "/prize-money/{w.counted_vote.pk}/implementation/"
+PM = D + "/prize-money/{w.prize_money.pk}/"
+COUNTED = D + "/prize-money/{w.counted_vote.pk}/"
+
+
+def _new_vote_form() -> dict[str, str]:
+    # Five phases a week each, from next week on (Berlin time, as the form reads them).
+    start = timezone.localtime(timezone.now() + timedelta(days=7)).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
+    form = {
+        "title": "Matrix vote from the form",
+        "ballot_kind": "approval",
+        "min_projects": "1",
+        "max_projects": "3",
+        "rule": "equalshares",
+        "completion": "add1u",
+        "add1_exhaustive": "on",
+        "add1_integral": "on",
+        "comparison": "satisfaction",
+        "min_age": "14",
+        "residence": "city",
+        "proof": "code",
+    }
+    for number in range(5):
+        begins = start + timedelta(weeks=number)
+        form[f"phase_{number}_starts"] = begins.strftime("%Y-%m-%dT%H:%M")
+        form[f"phase_{number}_ends"] = (
+            (begins + timedelta(weeks=1)).strftime("%Y-%m-%dT%H:%M") if number < 4 else ""
+        )
+    return form
+
+
+NEW_VOTE_FORM = _new_vote_form()
 FUNDED = IMPLEMENTATION + "{w.funded_proposal_id}/"
 
 
@@ -1168,6 +1210,97 @@ URL_ROWS: list[Row] = [
         "GET",
         "/accounts/login/",
         by_role((SIGNED_IN, went("/")), (ANONYMOUS, OK)),
+    ),
+    # Setting up a prize-money vote (the overview is public; the rest for the city's admins).
+    url_row("budget_overview", "GET", PM, everyone(OK)),
+    url_row("budget_overview", "GET", COUNTED, everyone(OK), label="counted"),
+    url_row(
+        "budget_overview",
+        "GET",
+        D + "/prize-money/{w.process.pk}/",
+        everyone(NOT_FOUND),
+        label="a process of another kind",
+    ),
+    url_row("budget_new", "GET", D + "/prize-money/new/", only(CITY_ADMINS, OK)),
+    url_row(
+        "budget_new",
+        "POST",
+        D + "/prize-money/new/",
+        only(CITY_ADMINS, went(D + "/prize-money/*")),
+        data=NEW_VOTE_FORM,
+        state=lambda w, user: Process.objects.filter(title=NEW_VOTE_FORM["title"]).exists(),
+    ),
+    url_row("budget_settings", "GET", PM + "settings/", only(CITY_ADMINS, OK)),
+    url_row(
+        "budget_settings",
+        "POST",
+        PM + "settings/",
+        only(CITY_ADMINS, INVALID),
+        label="without a title",
+        data={"title": ""},
+        state=lambda w, user: Process.objects.get(pk=w.prize_money.pk).title,
+    ),
+    url_row("budget_pots", "GET", PM + "pots/", only(CITY_ADMINS, OK)),
+    url_row("budget_pots", "GET", PM + "pots/?total=1200&unit=1", only(CITY_ADMINS, OK)),
+    url_row(
+        "budget_pots",
+        "POST",
+        COUNTED + "pots/",
+        only(CITY_ADMINS, INVALID),
+        label="settings locked by a ballot",
+        data={"name": "Matrix pot", "amount": "5", "district": ""},
+        state=lambda w, user: Pot.objects.filter(process=w.counted_vote).count(),
+    ),
+    url_row(
+        "budget_pots_split",
+        "POST",
+        PM + "pots/split/",
+        only(CITY_ADMINS, went(PM + "pots/")),
+        data={"total": "1200", "unit": "1"},
+        state=lambda w, user: Pot.objects.filter(process=w.prize_money).count(),
+    ),
+    url_row("budget_pots_split", "GET", PM + "pots/split/", everyone(POST_ONLY)),
+    url_row("budget_pot_edit", "GET", PM + "pots/{w.prize_money_pot_id}/", only(CITY_ADMINS, OK)),
+    url_row(
+        "budget_pot_edit",
+        "POST",
+        PM + "pots/{w.prize_money_pot_id}/",
+        only(CITY_ADMINS, went(PM + "pots/")),
+        data={"name": "Renamed by the matrix", "amount": "100000", "district": ""},
+        state=lambda w, user: Pot.objects.get(pk=w.prize_money_pot_id).name,
+    ),
+    url_row(
+        "budget_pot_delete",
+        "POST",
+        PM + "pots/{w.prize_money_pot_id}/delete/",
+        only(CITY_ADMINS, INVALID),
+        label="proposals filed under it",
+        state=lambda w, user: Pot.objects.filter(pk=w.prize_money_pot_id).exists(),
+    ),
+    url_row(
+        "budget_pot_delete", "GET", PM + "pots/{w.prize_money_pot_id}/delete/", everyone(POST_ONLY)
+    ),
+    url_row("budget_codes", "GET", PM + "codes/", only(CITY_ADMINS, OK)),
+    url_row(
+        "budget_codes",
+        "POST",
+        PM + "codes/",
+        only(CITY_ADMINS, Answer(200, True)),  # the print shop's file, in this response only
+        data={"count": "2", "export": "csv", "district": "", "label": "Matrix batch"},
+        state=lambda w, user: CodeBatch.objects.filter(process=w.prize_money).count(),
+    ),
+    url_row(
+        "budget_batch_void",
+        "GET",
+        PM + "codes/{w.prize_money_batch_id}/void/",
+        only(CITY_ADMINS, OK),
+    ),
+    url_row(
+        "budget_batch_void",
+        "POST",
+        PM + "codes/{w.prize_money_batch_id}/void/",
+        only(CITY_ADMINS, went(PM + "codes/")),
+        state=lambda w, user: CodeBatch.objects.get(pk=w.prize_money_batch_id).voided_at,
     ),
     # Carrying out the funded projects: public pages; reports by the city's administrators
     # (and its jury, which no role of the matrix holds).
