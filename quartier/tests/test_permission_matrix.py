@@ -37,7 +37,7 @@ from quartier.accounts.models import Consent, User
 from quartier.api.api import api
 from quartier.budgeting import services as budgeting
 from quartier.budgeting.funded import funded_projects
-from quartier.budgeting.models import CodeBatch, Pot
+from quartier.budgeting.models import CodeBatch, Pot, Proposal
 from quartier.cities.models import City
 from quartier.conftest import BORSIGPLATZ, make_user
 from quartier.deliberation.models import Conversation, Statement, Vote
@@ -103,6 +103,14 @@ PROCESS_URLS = frozenset(
         "conversation_moderation",
     }
 )
+# A prize-money vote's proposal pages: in its proposals (before), vote (open), result (closed).
+PROCESS_URLS |= {
+    "budget_proposals",
+    "budget_proposal",
+    "budget_propose",
+    "budget_review_queue",
+    "budget_review",
+}
 
 # --- Hidden content and private fields ----------------------------------------------------------
 
@@ -169,6 +177,10 @@ class World:
     @property
     def prize_money_batch_id(self) -> int:
         return CodeBatch.objects.filter(process=self.prize_money).values_list("pk", flat=True)[0]
+
+    @property
+    def prize_money_proposal_id(self) -> int:
+        return Proposal.objects.filter(process=self.prize_money).values_list("pk", flat=True)[0]
 
 
 def _idea(city: City, author: User, title: str, *, at: tuple[float, float] = BORSIGPLATZ) -> Idea:
@@ -559,6 +571,115 @@ ROLES_PAGE = D + "/roles/"
 IMPLEMENTATION = D + "/prize-money/{w.counted_vote.pk}/implementation/"
 PM = D + "/prize-money/{w.prize_money.pk}/"
 COUNTED = D + "/prize-money/{w.counted_vote.pk}/"
+
+
+PROPOSALS = PM + "proposals/"
+PROPOSAL = PROPOSALS + "{w.prize_money_proposal_id}/"
+REVIEW = PM + "review/"
+EMAIL_FIRST = Answer(302, False, "/accounts/email/")
+
+
+def proposal_rows() -> list[Row]:
+    """Proposals are taken in the proposal phase (before the vote) from verified accounts, and
+    reviewed by the jury until the vote; the lists and pages are public in every phase."""
+    proposing = by_role((VERIFIED, OK), (UNVERIFIED, EMAIL_FIRST), (ANONYMOUS, LOGIN))
+    closed = by_role(
+        (VERIFIED, sent_back(PROPOSALS)), (UNVERIFIED, EMAIL_FIRST), (ANONYMOUS, LOGIN)
+    )
+    jury_only = in_every_phase(only(CITY_ADMINS, OK))
+    new = {
+        "title": "Matrix proposal from the form",
+        "description": "Text.",
+        "estimate": "12.500",
+        "pot": "{w.prize_money_pot_id}",
+    }
+    return [
+        process_row(
+            "budget_proposals",
+            "GET",
+            PROPOSALS,
+            in_every_phase(everyone(OK)),
+            process="prize_money",
+        ),
+        process_row(
+            "budget_proposals",
+            "GET",
+            PROPOSALS + "?status=won",
+            in_every_phase(everyone(INVALID)),
+            process="prize_money",
+            label="a status that does not exist",
+        ),
+        process_row(
+            "budget_proposal", "GET", PROPOSAL, in_every_phase(everyone(OK)), process="prize_money"
+        ),
+        process_row(
+            "budget_proposal",
+            "GET",
+            COUNTED + "proposals/{w.prize_money_proposal_id}/",
+            in_every_phase(everyone(NOT_FOUND)),
+            process="prize_money",
+            label="of another vote",
+        ),
+        process_row(
+            "budget_propose",
+            "GET",
+            PM + "propose/",
+            {BEFORE: proposing, OPEN: closed, CLOSED: closed},
+            process="prize_money",
+        ),
+        process_row(
+            "budget_propose",
+            "POST",
+            PM + "propose/",
+            {
+                BEFORE: by_role(
+                    (VERIFIED, went(PROPOSALS + "*")),
+                    (UNVERIFIED, EMAIL_FIRST),
+                    (ANONYMOUS, LOGIN),
+                ),
+                OPEN: closed,
+                CLOSED: closed,
+            },
+            process="prize_money",
+            data=new,
+            state=lambda w, user: Proposal.objects.filter(title=new["title"]).count(),
+        ),
+        process_row(
+            "budget_propose",
+            "POST",
+            PM + "propose/",
+            {
+                BEFORE: by_role((VERIFIED, INVALID), (UNVERIFIED, EMAIL_FIRST), (ANONYMOUS, LOGIN)),
+                OPEN: closed,
+                CLOSED: closed,
+            },
+            process="prize_money",
+            data={**new, "estimate": "12,5"},
+            state=lambda w, user: Proposal.objects.filter(title=new["title"]).count(),
+            label="cents",
+        ),
+        process_row("budget_review_queue", "GET", REVIEW, jury_only, process="prize_money"),
+        process_row(
+            "budget_review",
+            "GET",
+            REVIEW + "{w.prize_money_proposal_id}/",
+            jury_only,
+            process="prize_money",
+        ),
+        process_row(
+            "budget_review",
+            "POST",
+            REVIEW + "{w.prize_money_proposal_id}/",
+            {
+                BEFORE: only(CITY_ADMINS, went(REVIEW)),
+                OPEN: only(CITY_ADMINS, sent_back(REVIEW)),
+                CLOSED: only(CITY_ADMINS, sent_back(REVIEW)),
+            },
+            process="prize_money",
+            data={"action": "review", "decision": "infeasible", "reason": "Matrix reason"},
+            state=lambda w, user: Proposal.objects.get(pk=w.prize_money_proposal_id).status,
+        ),
+    ]
 
 
 def _new_vote_form() -> dict[str, str]:
@@ -1357,6 +1478,8 @@ URL_ROWS: list[Row] = [
         },
         state=lambda w, user: LedgerEntry.objects.filter(note="x").exists(),
     ),
+    # Proposals and the jury (its evaluators hold no role of the matrix; city admins judge too).
+    *proposal_rows(),
     url_row("api:openapi-json", "GET", "/api/v1/openapi.json", everyone(OK)),
 ]
 
