@@ -401,3 +401,10 @@ def test_the_demo_imports_assen_once(dortmund):
     assert demo_assen_2024(city=dortmund).pk == first.pk
     result = Result.objects.get(pot__process=first)
     assert sorted(result.winners) == first.options["imported"]["official_winners"]
+
+
+def test_load_demo_brings_assens_real_vote_and_its_results(dortmund, client):
+    call_command("load_demo", stdout=io.StringIO())
+    process = Result.objects.get(pot__process__options__imported__source=ASSEN.name).pot.process
+    page = client.get(reverse("budget_results", args=["dortmund", process.pk])).content.decode()
+    assert "Assen" in page and 'id="imported-source"' in page

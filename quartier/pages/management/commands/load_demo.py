@@ -225,6 +225,13 @@ EXAMPLE_PROPOSALS: list[dict[str, Any]] = [
 class Command(BaseCommand):
     help = "Load the Dortmund demo city (districts, hotspots, example ideas). Safe to run again."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--without-past-vote",
+            action="store_true",
+            help="leave out the real past vote (Assen 2024) - the unit tests' Dortmund",
+        )
+
     def handle(self, *args, **options):
         with transaction.atomic():
             boundary = json.loads((DEMO_DATA / "stadtgrenze.geojson").read_text("utf-8"))
@@ -262,7 +269,8 @@ class Command(BaseCommand):
             created = self._load_examples(city)
             conversations = self._load_example_conversation(city)
             legal_pages = self._load_example_legal_pages(city)
-            _load_real_past_vote(city)
+            if not options.get("without_past_vote"):
+                _load_real_past_vote(city)
             prize_money = self._load_example_prize_money(city)
             self._name_site()
         self.stdout.write(
