@@ -1162,7 +1162,11 @@ def _ballots_reorder() -> None:
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # CLUSTER refuses a table with deferred foreign-key checks still pending in this
+            # transaction (the results just written): run them now, then defer again.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"CLUSTER {Ballot._meta.db_table} USING ballot_receipt")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _results_compute(process) -> list[Result]:
