@@ -47,6 +47,23 @@ def rate_limit_check(
         )
 
 
+def failures_exceeded(*, action: str, actor_id: int | str, limit: int) -> bool:
+    """Whether ``actor_id`` has failed ``action`` more than ``limit`` times in its window.
+
+    For guessing: only wrong answers count (``failure_count``), so a school where a whole class
+    votes from one address is not stopped, while guessing voting codes from it is."""
+    return (cache.get(f"ratelimit-failures:{action}:{actor_id}") or 0) >= limit
+
+
+def failure_count(*, action: str, actor_id: int | str, period_seconds: int) -> None:
+    key = f"ratelimit-failures:{action}:{actor_id}"
+    if not cache.add(key, 1, timeout=period_seconds):
+        try:
+            cache.incr(key)
+        except ValueError:  # expired between add and incr
+            cache.add(key, 1, timeout=period_seconds)
+
+
 def client_address(request: HttpRequest) -> str:
     """The client's address, by the trusted-proxy rules of the login limits.
 

@@ -22,7 +22,7 @@ from quartier.budgeting.models import Ballot, PaperSheet, Pot, RegisterEntry, Re
 from quartier.budgeting.vocabulary import PaperSheetStatus, ProposalStatus
 from quartier.cities.models import District
 from quartier.conftest import make_user
-from quartier.core.errors import PermissionDenied
+from quartier.core.errors import PermissionDenied, RateLimited
 from quartier.participation.services import PhaseSpec, process_set_phases
 from quartier.participation.vocabulary import Action
 
@@ -534,3 +534,27 @@ def test_unknown_rule_options_are_refused(dortmund, city_admin, options):
             ballot=APPROVAL,
             rule_options=options,
         )
+
+
+def test_a_class_voting_from_one_address_is_not_stopped_but_guessing_is(vote, city_admin):
+    issued, _entries = code_entry(vote, city_admin, count=40)
+    # Forty people at one school computer: every right code opens its entry.
+    for code in issued:
+        assert services.register_entry_for_code(process=vote, typed=code, client_key="school")
+    # Guessing: well-formed codes that are not in the register.
+    guesses = codes.codes_generate(services.CODE_FAILURES_PER_HOUR)
+    for guess in guesses:
+        with pytest.raises(CodeRefused):
+            services.register_entry_for_code(process=vote, typed=guess, client_key="attacker")
+    with pytest.raises(RateLimited):
+        services.register_entry_for_code(process=vote, typed=issued[0], client_key="attacker")
+    # Another network is not affected, and typos never count.
+    assert services.register_entry_for_code(process=vote, typed=issued[0], client_key="library")
+    for _ in range(30):
+        with pytest.raises(CodeRefused, match="typo"):
+            services.register_entry_for_code(
+                process=vote,
+                typed=issued[1][:15] + ("0" if issued[1][15] != "0" else "1"),
+                client_key="typist",
+            )
+    assert services.register_entry_for_code(process=vote, typed=issued[1], client_key="typist")
