@@ -1,5 +1,7 @@
 """Who may do what in a prize-money vote: predicates the views ask (never roles or dates)."""
 
+from django.utils import timezone
+
 from quartier.accounts.permissions import can_participate
 from quartier.participation.permissions import (
     can_administer_city,
@@ -16,6 +18,13 @@ def results_computed(*, process) -> bool:
     return Result.objects.filter(pot__process=process).exists()
 
 
+def vote_ended(*, process) -> bool:
+    """Whether the vote took place and is over: it has vote phases and every one has ended."""
+    now = timezone.now()
+    phases = [phase for phase in process.phases.all() if Action.VOTE in phase.allows]
+    return bool(phases) and all(p.ends_at is not None and p.ends_at <= now for p in phases)
+
+
 def can_enter_paper_ballots(*, user, process) -> bool:
     """The city's evaluators and administrators, until the close."""
     return can_evaluate(user=user, city=process.city) and not results_computed(process=process)
@@ -25,7 +34,7 @@ def can_close_vote(*, user, process) -> bool:
     """The city's administrators, once the vote phase has ended and before the count."""
     return (
         can_administer_city(user=user, city=process.city)
-        and not process_allows(process=process, action=Action.VOTE)
+        and vote_ended(process=process)
         and not results_computed(process=process)
     )
 

@@ -1145,6 +1145,10 @@ def vote_close(*, process, actor) -> list[Result]:
         raise PermissionDenied(_("Only the city's administrators can close the vote."))
     if process_allows(process=process, action=Action.VOTE):
         raise BudgetingError(_("The vote is still open."))
+    from .permissions import vote_ended  # the close and its page ask the same question
+
+    if not vote_ended(process=process):
+        raise BudgetingError(_("The vote has not taken place yet."))
     results = _results_compute(process)
     audit_record(
         city=process.city,
