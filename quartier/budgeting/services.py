@@ -25,8 +25,8 @@ from django.utils.translation import gettext as _
 import voting_rules
 from quartier.accounts.permissions import can_participate
 from quartier.cities.services import district_for_idea_location
-from quartier.core.errors import PermissionDenied
-from quartier.core.rate_limits import rate_limit_check
+from quartier.core.errors import PermissionDenied, RateLimited
+from quartier.core.rate_limits import failure_count, failures_exceeded, rate_limit_check
 from quartier.core.text import text_check
 from quartier.moderation.services import premoderation_fields
 from quartier.participation.permissions import (
@@ -86,6 +86,8 @@ RULE_OPTION_DEFAULTS = {
 # projects equal shares can buy), which gives the same winners on both.
 COMPLETIONS = ("none", "utilitarian", "add1", "add1u", "add1-no-greedy")
 MAX_CODES_PER_BATCH = 1_000_000
+# Unknown voting codes one client network may type per hour (typos are caught before that).
+CODE_FAILURES_PER_HOUR = 20
 PROOFS = ("code", "account")
 
 
@@ -557,7 +559,7 @@ def codes_issue(
 def register_entry_for_code(*, process, typed: str, client_key: str = "") -> RegisterEntry:
     """The register entry a typed voting code opens, or a message saying what is wrong.
 
-    A mistyped code is caught by its check symbol and costs nothing; lookups are rate-limited
+    A mistyped code is caught by its check symbol and costs nothing; unknown codes are counted
     per client (``client_key``, e.g. a keyed hash of the address) so codes cannot be guessed."""
     try:
         code = codes.normalise(typed)
@@ -575,8 +577,14 @@ def register_entry_for_code(*, process, typed: str, client_key: str = "") -> Reg
                 ),
             }[error.reason]
         ) from None
-    if client_key:
-        rate_limit_check(action="voting_code", actor_id=client_key, limit=30, period_seconds=3600)
+    # Only unknown codes count against the client: a whole school class may vote from one
+    # address, but guessing 75-bit codes needs wrong guesses, and those are stopped.
+    if client_key and failures_exceeded(
+        action="voting_code", actor_id=client_key, limit=CODE_FAILURES_PER_HOUR
+    ):
+        raise RateLimited(
+            _("Too many unknown codes were typed from your network. Please try again in an hour.")
+        )
     entry = (
         RegisterEntry.objects.filter(
             process=process, code_hash=codes.code_hash(code, secret=_secret(process))
@@ -585,6 +593,8 @@ def register_entry_for_code(*, process, typed: str, client_key: str = "") -> Reg
         .first()
     )
     if entry is None or (entry.batch is not None and entry.batch.voided_at is not None):
+        if client_key:
+            failure_count(action="voting_code", actor_id=client_key, period_seconds=3600)
         raise CodeRefused(_("This code is not valid for this vote."))
     return entry
 
@@ -1135,6 +1145,10 @@ def vote_close(*, process, actor) -> list[Result]:
         raise PermissionDenied(_("Only the city's administrators can close the vote."))
     if process_allows(process=process, action=Action.VOTE):
         raise BudgetingError(_("The vote is still open."))
+    from .permissions import vote_ended  # the close and its page ask the same question
+
+    if not vote_ended(process=process):
+        raise BudgetingError(_("The vote has not taken place yet."))
     results = _results_compute(process)
     audit_record(
         city=process.city,
@@ -1158,7 +1172,11 @@ def _ballots_reorder() -> None:
 
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            # CLUSTER refuses a table with deferred foreign-key checks still pending in this
+            # transaction (the results just written): run them now, then defer again.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"CLUSTER {Ballot._meta.db_table} USING ballot_receipt")
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _results_compute(process) -> list[Result]:
