@@ -136,6 +136,41 @@ VISITS = [
     # The system administrator, without a password yet.
     Visit("account_set_password", SYSTEM_ADMIN, "/accounts/password/set/"),
     Visit("city_home", SYSTEM_ADMIN, D + "/", label="staff navigation"),
+    # A prize-money vote's proposals (the demo's vote, in its proposal phase).
+    Visit("budget_proposals", ANONYMOUS, D + "/prize-money/{prize_vote}/proposals/"),
+    Visit(
+        "budget_proposals",
+        ANONYMOUS,
+        D + "/prize-money/{prize_vote}/proposals/?district={empty_district}",
+        label="empty district",
+    ),
+    Visit(
+        "budget_proposals",
+        ANONYMOUS,
+        D + "/prize-money/{prize_vote}/proposals/?status=won",
+        label="a bad filter",
+        status=400,
+    ),
+    Visit(
+        "budget_proposal",
+        ANONYMOUS,
+        D + "/prize-money/{prize_vote}/proposals/{long_proposal}/",
+        label="long, reviewed, merged from",
+    ),
+    Visit(
+        "budget_proposal",
+        ANONYMOUS,
+        D + "/prize-money/{prize_vote}/proposals/{infeasible_proposal}/",
+        label="not feasible",
+    ),
+    Visit(
+        "budget_propose",
+        RESIDENT,
+        D + "/prize-money/{prize_vote}/propose/?idea={long_idea}",
+        label="from an idea",
+    ),
+    Visit("budget_review_queue", CITY_ADMIN, D + "/prize-money/{prize_vote}/review/"),
+    Visit("budget_review", CITY_ADMIN, D + "/prize-money/{prize_vote}/review/{long_proposal}/"),
 ]
 
 EXCLUDED = {
@@ -290,6 +325,8 @@ def content_build() -> tuple[dict, dict[str, object]]:
         city=city, creator=moderator, question="Später?", opens_at=now + timedelta(days=3)
     )
 
+    prize = _prize_money_proposals(city, resident, admin, long_idea)
+
     # Reports for the queue (long details), and a comment waiting for pre-moderation.
     report_create(reporter=neighbour, target=demo_idea, reason="spam", details=LONG_WORD * 5)
     report_create(reporter=resident, target=long_comment, reason="abuse", details=LONG_URL)
@@ -333,6 +370,7 @@ def content_build() -> tuple[dict, dict[str, object]]:
         "long_statement": long_statement.pk,
         "future_map": future_map.pk,
         "process": process.pk,
+        **prize,
         "reset_key_path": reset_key_path,
         "confirm_email_path": confirm_email_path,
     }
@@ -405,3 +443,39 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, demo, role):
         for where, problems in found.items()
     )
     assert found == {}, report
+
+
+def _prize_money_proposals(city, resident, admin, long_idea) -> dict[str, int]:
+    """The demo's vote with hard cases: a long proposal from the long idea, reviewed at a lower
+    cost, with one merged into it, and one not feasible with a long reason."""
+    from quartier.budgeting import services as budgeting
+    from quartier.budgeting.models import Pot
+    from quartier.cities.services import district_for_idea_location
+    from quartier.participation.models import Process
+
+    vote = Process.objects.get(city=city, kind="prize_money", options__is_example=True)
+    district = district_for_idea_location(city=city, lat=long_idea.lat, lon=long_idea.lon)
+    pot = Pot.objects.get(process=vote, district=district)
+
+    def propose(title: str, **place):
+        return budgeting.proposal_submit(
+            process=vote, author=resident, pot=pot, title=title,
+            description=f"## {LONG_WORD}\n\n{LONG_WORD * 2}\n\n{LONG_URL}", estimate=12_500,
+            **place,
+        )  # fmt: skip
+
+    long_proposal = propose(LONG_TITLE, idea=long_idea, lat=long_idea.lat, lon=long_idea.lon)
+    budgeting.proposal_review(
+        proposal=long_proposal, reviewer=admin, feasible=True, reason=LONG_WORD, cost=9_800
+    )
+    twin = propose(f"{LONG_WORD} noch einmal")
+    budgeting.proposal_merge(proposal=twin, into=long_proposal, reviewer=admin, reason=LONG_URL)
+    infeasible = propose(f"{LONG_WORD} auf Privatgrund")
+    budgeting.proposal_review(
+        proposal=infeasible, reviewer=admin, feasible=False, reason=f"{LONG_WORD} {LONG_URL}"
+    )
+    return {
+        "prize_vote": vote.pk,
+        "long_proposal": long_proposal.pk,
+        "infeasible_proposal": infeasible.pk,
+    }
