@@ -39,7 +39,7 @@ from quartier.api.api import api
 from quartier.budgeting import codes as voting_codes
 from quartier.budgeting import services as budgeting
 from quartier.budgeting.funded import funded_projects
-from quartier.budgeting.models import Ballot, CodeBatch, Pot, Proposal
+from quartier.budgeting.models import Ballot, CodeBatch, PaperSheet, Pot, Proposal, Result
 from quartier.cities.models import City
 from quartier.conftest import BORSIGPLATZ, make_user
 from quartier.core.rate_limits import address_key
@@ -186,6 +186,10 @@ class World:
     @property
     def prize_money_batch_id(self) -> int:
         return CodeBatch.objects.filter(process=self.prize_money).values_list("pk", flat=True)[0]
+
+    @property
+    def counted_pot_id(self) -> int:
+        return Pot.objects.filter(process=self.counted_vote).values_list("pk", flat=True)[0]
 
     @property
     def prize_money_proposal_id(self) -> int:
@@ -817,6 +821,99 @@ def report_row(label: str, kind: str, attr: str) -> Row:
         only((), OK),
         label=label,
     )
+
+
+def results_rows() -> list[Row]:
+    """Paper ballots, the close, the results, the .pb and receipts ("results" helper).
+
+    ``PM`` is a vote before its vote phase (no results), ``COUNTED`` one past its close."""
+    paper_state = lambda w, user: PaperSheet.objects.count()  # noqa: E731
+    result_state = lambda w, user: Result.objects.filter(pot__process=w.prize_money).count()  # noqa: E731
+    return [
+        url_row("budget_paper", "GET", PM + "paper/", only(CITY_ADMINS, OK)),
+        url_row("budget_paper", "GET", COUNTED + "paper/", signed_in(NOT_FOUND), label="closed"),
+        url_row(
+            "budget_paper",
+            "POST",
+            PM + "paper/",
+            only(CITY_ADMINS, INVALID),
+            label="without a sheet number",
+            data={"number": "", "pot": "0"},
+            state=paper_state,
+        ),
+        url_row(
+            "budget_paper_import",
+            "POST",
+            PM + "paper/import/",
+            only(CITY_ADMINS, INVALID),
+            label="without a file",
+            state=paper_state,
+        ),
+        url_row(
+            "budget_paper_import",
+            "GET",
+            PM + "paper/import/",
+            by_role((SIGNED_IN, POST_ONLY), (ANONYMOUS, LOGIN)),
+        ),
+        url_row(
+            "budget_paper_discard",
+            "POST",
+            PM + "paper/0/discard/",
+            signed_in(NOT_FOUND),
+            label="an unknown sheet",
+            state=paper_state,
+        ),
+        url_row("budget_close", "GET", PM + "close/", only(CITY_ADMINS, OK)),
+        url_row("budget_close", "GET", COUNTED + "close/", only(CITY_ADMINS, OK), label="counted"),
+        url_row(
+            "budget_close",
+            "POST",
+            PM + "close/",
+            only(CITY_ADMINS, sent_back(PM + "close/")),
+            label="before the vote",
+            state=result_state,
+        ),
+        url_row(
+            "budget_close",
+            "POST",
+            COUNTED + "close/",
+            only(CITY_ADMINS, sent_back(COUNTED + "close/")),
+            label="counted already",
+            state=lambda w, user: Result.objects.filter(pot__process=w.counted_vote).count(),
+        ),
+        url_row("budget_results", "GET", COUNTED + "results/", everyone(OK)),
+        url_row("budget_results", "GET", PM + "results/", everyone(NOT_FOUND), label="not counted"),
+        url_row(
+            "budget_results_pb", "GET", COUNTED + "results/{w.counted_pot_id}.pb", everyone(OK)
+        ),
+        url_row(
+            "budget_results_pb",
+            "GET",
+            PM + "results/{w.prize_money_pot_id}.pb",
+            everyone(NOT_FOUND),
+            label="not counted",
+        ),
+        url_row("budget_receipt", "GET", COUNTED + "results/receipt/", everyone(OK)),
+        url_row(
+            "budget_receipt",
+            "POST",
+            COUNTED + "results/receipt/",
+            everyone(INVALID),
+            label="a receipt with a typo",
+            data={"receipt": "nonsense"},
+            # A lookup writes nothing: the ballots stay as they are.
+            state=lambda w, user: sorted(
+                Ballot.objects.filter(process=w.counted_vote).values_list("choices", flat=True)
+            ),
+        ),
+        url_row(
+            "budget_receipt",
+            "GET",
+            PM + "results/receipt/",
+            everyone(NOT_FOUND),
+            label="not counted",
+        ),
+    ]
 
 
 URL_ROWS: list[Row] = [
@@ -1546,6 +1643,7 @@ URL_ROWS: list[Row] = [
     ),
     # Proposals and the jury (its evaluators hold no role of the matrix; city admins judge too).
     *proposal_rows(),
+    *results_rows(),
     url_row("api:openapi-json", "GET", "/api/v1/openapi.json", everyone(OK)),
 ]
 
