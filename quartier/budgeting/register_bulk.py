@@ -10,8 +10,10 @@ caller's transaction.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from typing import cast
 
 from django.db import connection
+from django.db.models import Field
 
 from .models import RegisterEntry
 
@@ -21,7 +23,7 @@ CHUNK = 20_000
 def _columns() -> tuple[str, list[str]]:
     meta = RegisterEntry._meta
     fields = ["process", "code_hash", "batch", "district", "declaration", "voted"]
-    return meta.db_table, [meta.get_field(name).column for name in fields]
+    return meta.db_table, [cast(Field, meta.get_field(name)).column for name in fields]
 
 
 def _chunks(rows: Iterable[tuple], size: int) -> Iterator[list[tuple]]:
