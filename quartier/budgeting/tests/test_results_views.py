@@ -264,6 +264,8 @@ def test_results_show_winners_money_left_explanations_and_greedy(client, closed_
     assert 'role="img"' in page and "Ballots by district" in page
     for winner in result.winners:
         assert f'id="project-{winner}" data-selected="1"' in page
+        # Every result links to its proposal.
+        assert reverse("budget_proposal", args=["dortmund", process.pk, int(winner)]) in page
 
 
 def test_results_are_hidden_before_the_close(client, open_vote):

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import NoReverseMatch, path, reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -208,13 +208,7 @@ def _links(city, pot_results) -> None:
     for pot_result in pot_results:
         for row in [*pot_result.winners, *pot_result.others]:
             proposal = row.proposal
-            try:
-                page = reverse(
-                    "budget_proposal_detail", args=[city.slug, proposal.process_id, proposal.pk]
-                )
-            except NoReverseMatch:  # the proposals area names its page
-                page = ""
-            row.url = page
+            row.url = reverse("budget_proposal", args=[city.slug, proposal.process_id, proposal.pk])
             row.idea_url = (
                 reverse("idea_detail", args=[city.slug, proposal.idea_id])
                 if proposal.idea_id
