@@ -660,3 +660,41 @@ def test_the_author_is_exported_and_erased_the_proposal_stays(vote, pots, reside
     section.erase(user=resident)
     proposal.refresh_from_db()
     assert proposal.author is None and proposal.title == "Mine"
+
+
+def test_a_reported_proposal_is_in_the_moderators_queue_and_hiding_takes_it_off_the_list(
+    client, vote, pots, resident, neighbour, moderator
+):
+    proposal = propose(vote, pots[0], resident, "Reported ZZREPORTED")
+    report_create(reporter=neighbour, target=proposal, reason="spam")
+    client.force_login(moderator)
+    assert (
+        "ZZREPORTED" in client.get(reverse("moderation_queue", args=["dortmund"])).content.decode()
+    )
+    response = client.post(
+        reverse("moderation_act", args=["dortmund", "proposal", proposal.pk, "hide"]),
+        {"reason": "Advertising"},
+    )
+    assert response.status_code == 302
+    proposal.refresh_from_db()
+    assert proposal.hidden_at is not None and proposal.hidden_reason == "Advertising"
+    client.logout()
+    assert "ZZREPORTED" not in client.get(url("budget_proposals", vote)).content.decode()
+    response = client.get(url("budget_proposal", vote, proposal.pk))
+    assert response.status_code == 410 and "Advertising" in response.content.decode()
+    assert "ZZREPORTED" not in response.content.decode()
+
+
+def test_the_idea_page_panel_costs_the_same_queries_for_one_proposal_or_many(
+    client, vote, pots, resident, neighbour, idea
+):
+    idea_url = reverse("idea_detail", args=["dortmund", idea.pk])
+    propose(vote, pots[1], resident, "First", idea=idea)
+    with CaptureQueriesContext(connection) as one:
+        client.get(idea_url)
+    for number in range(5):
+        propose(vote, pots[1], neighbour, f"More {number}", idea=idea)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(idea_url).content.decode()
+    assert len(many) == len(one)
+    assert page.count("/proposals/") >= 6
