@@ -170,7 +170,30 @@ VISITS = [
         label="from an idea",
     ),
     Visit("budget_review_queue", CITY_ADMIN, D + "/prize-money/{prize_vote}/review/"),
+    # Results: the demo's real past vote (Assen 2024); paper ballots and the close for staff.
+    Visit("budget_results", ANONYMOUS, D + "/prize-money/{assen_vote}/results/"),
+    Visit("budget_receipt", ANONYMOUS, D + "/prize-money/{assen_vote}/results/receipt/"),
+    Visit("budget_paper", CITY_ADMIN, D + "/prize-money/{prize_vote}/paper/", label="flagged"),
+    Visit("budget_close", CITY_ADMIN, D + "/prize-money/{prize_vote}/close/", label="not yet"),
+    Visit("budget_close", CITY_ADMIN, D + "/prize-money/{assen_vote}/close/", label="counted"),
     Visit("budget_review", CITY_ADMIN, D + "/prize-money/{prize_vote}/review/{long_proposal}/"),
+    # Setting up a prize-money vote: the public overview, the administrators' pages.
+    Visit("budget_overview", ANONYMOUS, D + "/prize-money/{prize_vote}/"),
+    Visit("budget_overview", ANONYMOUS, D + "/prize-money/{process}/", label="long title"),
+    Visit("budget_new", CITY_ADMIN, D + "/prize-money/new/"),
+    Visit("budget_settings", CITY_ADMIN, D + "/prize-money/{prize_vote}/settings/"),
+    Visit("budget_pots", CITY_ADMIN, D + "/prize-money/{prize_vote}/pots/"),
+    Visit(
+        "budget_pots",
+        CITY_ADMIN,
+        D + "/prize-money/{prize_vote}/pots/?total=1000000&unit=100",
+        label="the calculator",
+    ),
+    Visit("budget_pot_edit", CITY_ADMIN, D + "/prize-money/{prize_vote}/pots/{prize_pot}/"),
+    Visit("budget_codes", CITY_ADMIN, D + "/prize-money/{prize_vote}/codes/"),
+    Visit(
+        "budget_batch_void", CITY_ADMIN, D + "/prize-money/{prize_vote}/codes/{prize_batch}/void/"
+    ),
 ]
 
 EXCLUDED = {
@@ -179,6 +202,7 @@ EXCLUDED = {
     "account_request_reauthentication_code": "sign-in by code is off (allauth: not found)",
     "account_confirm_reauthentication_code": "sign-in by code is off (allauth: not found)",
     "account_confirm_login_code": "sign-in by code is off (allauth: not found)",
+    "budget_results_pb": "a download (the pabulib .pb text file), not a page",
 }
 
 
@@ -325,7 +349,12 @@ def content_build() -> tuple[dict, dict[str, object]]:
         city=city, creator=moderator, question="Später?", opens_at=now + timedelta(days=3)
     )
 
-    prize = _prize_money_proposals(city, resident, admin, long_idea)
+    prize = {
+        **_prize_money_proposals(city, resident, admin, long_idea),
+        **_prize_money_setup(city, admin),
+    }
+
+    prize.update(_prize_money_results(city, admin, root, prize))
 
     # Reports for the queue (long details), and a comment waiting for pre-moderation.
     report_create(reporter=neighbour, target=demo_idea, reason="spam", details=LONG_WORD * 5)
@@ -443,6 +472,49 @@ def test_every_page_fits_a_phone_and_passes_axe(browser, demo, role):
         for where, problems in found.items()
     )
     assert found == {}, report
+
+
+def _prize_money_setup(city, admin) -> dict[str, int]:
+    """The demo vote's set-up pages: a batch of codes with a long label, its city-wide pot."""
+    from quartier.budgeting import services as budgeting
+    from quartier.budgeting.models import Pot
+    from quartier.participation.models import Process
+
+    vote = Process.objects.get(city=city, kind="prize_money", options__is_example=True)
+    district = city.districts.order_by("name")[0]
+    batch, _codes = budgeting.codes_issue(
+        process=vote, actor=admin, count=3, district=district, label=LONG_WORD * 2
+    )
+    return {
+        "prize_pot": Pot.objects.get(process=vote, district__isnull=True).pk,
+        "prize_batch": batch.pk,
+    }
+
+
+def _prize_money_results(city, admin, root, prize) -> dict[str, int]:
+    """The demo's imported Assen vote, and a paper sheet of the demo's vote whose two entries
+    differ (a long sheet number)."""
+    from quartier.budgeting import services as budgeting
+    from quartier.budgeting.demo import ASSEN_FILE
+    from quartier.budgeting.models import Proposal
+    from quartier.budgeting.selectors import imported_vote
+
+    assen = imported_vote(city=city, source=ASSEN_FILE.name)
+    long_proposal = Proposal.objects.get(pk=prize["long_proposal"])
+    other = (
+        Proposal.objects.filter(pot=long_proposal.pot, status="feasible")
+        .exclude(pk=long_proposal.pk)
+        .first()
+    )
+    for person, proposal in ((admin, long_proposal), (root, other or long_proposal)):
+        budgeting.paper_ballot_enter(
+            process=long_proposal.process,
+            pot=long_proposal.pot,
+            number=LONG_WORD[:40],
+            entered_by=person,
+            choices=[(proposal.pk, 1)],
+        )
+    return {"assen_vote": assen.pk}
 
 
 def _prize_money_proposals(city, resident, admin, long_idea) -> dict[str, int]:
