@@ -849,12 +849,8 @@ def results_rows() -> list[Row]:
             label="without a file",
             state=paper_state,
         ),
-        url_row(
-            "budget_paper_import",
-            "GET",
-            PM + "paper/import/",
-            by_role((SIGNED_IN, POST_ONLY), (ANONYMOUS, LOGIN)),
-        ),
+        url_row("budget_paper_import", "GET", PM + "paper/import/", everyone(POST_ONLY)),
+        url_row("budget_paper_discard", "GET", PM + "paper/0/discard/", everyone(POST_ONLY)),
         url_row(
             "budget_paper_discard",
             "POST",

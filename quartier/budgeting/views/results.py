@@ -116,8 +116,8 @@ def paper_ballots(request, city_slug: str, process_id: int):
     return redirect("budget_paper", city.slug, process.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def paper_import(request, city_slug: str, process_id: int):
     city, process = _process(request, city_slug, process_id)
     if not can_enter_paper_ballots(user=request.user, process=process):
@@ -144,8 +144,8 @@ def paper_import(request, city_slug: str, process_id: int):
     return redirect("budget_paper", city.slug, process.pk)
 
 
-@login_required
 @require_POST
+@login_required
 def paper_discard(request, city_slug: str, process_id: int, sheet_id: int):
     city, process = _process(request, city_slug, process_id)
     if not can_enter_paper_ballots(user=request.user, process=process):
