@@ -151,6 +151,13 @@ def test_the_process_list_links_a_vote_to_its_overview(client, vote):
     assert f"{D}/{vote.pk}/" in text
 
 
+def test_overview_links_to_proposals_and_vote_and_to_results_once_counted(client, vote):
+    text = client.get(f"{D}/{vote.pk}/").content.decode()
+    assert f'href="{D}/{vote.pk}/proposals/"' in text
+    assert f'href="{D}/{vote.pk}/vote/"' in text
+    assert f'href="{D}/{vote.pk}/results/"' not in text  # nothing counted yet
+
+
 def test_page_link_hides_a_page_that_does_not_exist(vote):
     assert page_link("budget_nonexistent", vote) is None
     assert page_link("budget_overview", vote) == f"{D}/{vote.pk}/"

@@ -32,7 +32,12 @@ from .. import exports, services
 from ..allocation import split_by_population
 from ..forms_setup import CodesForm, PotForm, SplitForm, VoteForm
 from ..models import CodeBatch, Pot
-from ..permissions import can_manage_vote, can_set_up_votes, settings_changeable
+from ..permissions import (
+    can_manage_vote,
+    can_set_up_votes,
+    can_view_results,
+    settings_changeable,
+)
 from ..selectors import prize_money_get
 from ..vocabulary import BallotKind, Rule
 
@@ -142,7 +147,10 @@ def overview(request, city_slug: str, process_id: int):
             "links": {
                 "proposals": page_link("budget_proposals", process),
                 "vote": page_link("budget_vote", process),
-                "results": page_link("budget_results", process),
+                # Only once there is something to see: the count has run and is public.
+                "results": page_link("budget_results", process)
+                if can_view_results(user=request.user, process=process)
+                else None,
             },
             "can_manage": can_manage_vote(user=request.user, process=process),
         },
