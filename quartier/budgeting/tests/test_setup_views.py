@@ -661,3 +661,23 @@ def test_phase_spec_roundtrip_keeps_the_settings_page_quiet(admin_client, vote):
     before = list(vote.phases.values_list("pk", flat=True))
     admin_client.post(f"{D}/{vote.pk}/settings/", settings_data(vote))
     assert list(vote.phases.values_list("pk", flat=True)) == before
+
+
+@pytest.mark.parametrize(
+    ("ballot", "summary"),
+    [
+        ({"kind": "approval", "min_projects": 1, "max_projects": 3}, "between 1 and 3 projects"),
+        ({"kind": "approval", "min_projects": 0}, "as many projects per pot as you like"),
+        ({"kind": "knapsack"}, "fit into the pot"),
+        ({"kind": "cumulative", "max_points": 10}, "distribute 10 points across the projects."),
+        (
+            {"kind": "cumulative", "max_points": 10, "max_points_per_project": 3},
+            "10 points across the projects, at most 3 per project.",
+        ),
+    ],
+)
+def test_the_ballot_is_summed_up_in_one_sentence(vote, ballot, summary):
+    from quartier.budgeting.views.setup import ballot_summary
+
+    vote.options = {**vote.options, "ballot": ballot}
+    assert summary in ballot_summary(vote)

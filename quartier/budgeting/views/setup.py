@@ -105,12 +105,13 @@ def ballot_summary(process) -> str:
     kind = ballot.get("kind")
     low, high = ballot.get("min_projects") or 0, ballot.get("max_projects")
     if kind == BallotKind.CUMULATIVE:
-        text = _("You distribute %(points)d points across the projects") % {
-            "points": ballot.get("max_points") or 0
-        }
-        if ballot.get("max_points_per_project"):
-            text += _(", at most %(most)d per project") % {"most": ballot["max_points_per_project"]}
-        return text + "."
+        points, most = ballot.get("max_points") or 0, ballot.get("max_points_per_project")
+        if most:
+            return _(
+                "You distribute %(points)d points across the projects, at most %(most)d per "
+                "project."
+            ) % {"points": points, "most": most}
+        return _("You distribute %(points)d points across the projects.") % {"points": points}
     if kind == BallotKind.KNAPSACK:
         return _("You choose projects whose costs together fit into the pot.")
     if high:
