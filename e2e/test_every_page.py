@@ -419,7 +419,10 @@ def problems_of(page, visit: Visit, url: str) -> list[str]:
     and at 1280 px."""
     page.set_viewport_size(NARROW)
     response = page.goto(url)
-    page.wait_for_load_state("networkidle")
+    # Only the maps fetch after the load (tiles, districts, ideas): waiting for the network to
+    # go quiet costs half a second a page, so the other pages do not wait for it.
+    if page.locator("[data-quartier-map]").count():
+        page.wait_for_load_state("networkidle")
     # What is folded away (the phases, a reply box, the statement form) is checked unfolded.
     page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
     problems = []
