@@ -155,7 +155,7 @@ def test_the_paper_page_enters_a_sheet_and_lists_mismatches_side_by_side(
         )
         assert response.status_code == 302
     page = client.get(url).content.decode()
-    assert 'id="flagged-' in page and "Jury 0" in page and "Jury 1" in page
+    assert 'class="card flagged-sheet"' in page and "Jury 0" in page and "Jury 1" in page
     assert str(benches.pk) in page and str(fountain.pk) in page
 
 
