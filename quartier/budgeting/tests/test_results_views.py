@@ -410,3 +410,52 @@ def test_load_demo_brings_assens_real_vote_and_its_results(dortmund, client):
     process = Result.objects.get(pot__process__options__imported__source=ASSEN.name).pot.process
     page = client.get(reverse("budget_results", args=["dortmund", process.pk])).content.decode()
     assert "Assen" in page and 'id="imported-source"' in page
+
+
+def test_results_link_ideas_and_chart_money_by_district_and_kind(
+    client, dortmund, city_admin, resident, evaluators
+):
+    from quartier.conftest import BORSIGPLATZ
+    from quartier.ideas.services import idea_submit
+
+    idea = idea_submit(
+        city=dortmund,
+        author=resident,
+        title="Pocket park",
+        summary="A small park",
+        description="Benches and beds",
+        kind="social",
+        innovator_type="resident",
+        lat=BORSIGPLATZ[0],
+        lon=BORSIGPLATZ[1],
+    )
+    process = services.prize_money_create(
+        city=dortmund,
+        creator=city_admin,
+        title="Ideen",
+        phases=phases(Action.PROPOSE, Action.REVIEW),
+        ballot=APPROVAL,
+    )
+    pot = services.pot_save(process=process, actor=city_admin, name="Alle", amount=50_000)
+    proposal = services.proposal_submit(
+        process=process,
+        author=resident,
+        pot=pot,
+        title="Park from the idea",
+        description="…",
+        estimate=20_000,
+        idea=idea,
+    )
+    services.proposal_review(proposal=proposal, reviewer=evaluators[0], feasible=True, reason="")
+    process_set_phases(process=process, actor=city_admin, phases=phases(Action.VOTE))
+    cast_online(process, pot, city_admin, [[proposal], [proposal]])
+    process_set_phases(
+        process=process, actor=city_admin, phases=phases(Action.SHOW_RESULTS, past=True)
+    )
+    services.vote_close(process=process, actor=city_admin)
+    page = client.get(reverse("budget_results", args=["dortmund", process.pk])).content.decode()
+    assert reverse("idea_detail", args=["dortmund", idea.pk]) in page
+    kind_table = page[page.index('id="chart-money-kind-table"') :]
+    assert "Social" in kind_table[:2000] and "€20,000" in kind_table[:2000]
+    district_table = page[page.index('id="chart-money-district-table"') :]
+    assert idea.district.name in district_table[:2000]
