@@ -410,6 +410,9 @@ def test_load_demo_brings_assens_real_vote_and_its_results(dortmund, client):
     process = Result.objects.get(pot__process__options__imported__source=ASSEN.name).pot.process
     page = client.get(reverse("budget_results", args=["dortmund", process.pk])).content.decode()
     assert "Assen" in page and 'id="imported-source"' in page
+    # The imported projects' own pages are there to link to.
+    link = re.search(r'href="(/dortmund/prize-money/\d+/proposals/\d+/)"', page)
+    assert link and client.get(link.group(1)).status_code == 200
 
 
 def test_results_link_ideas_and_chart_money_by_district_and_kind(
