@@ -173,6 +173,25 @@ VISITS = [
     # Results: the demo's real past vote (Assen 2024); paper ballots and the close for staff.
     Visit("budget_results", ANONYMOUS, D + "/prize-money/{assen_vote}/results/"),
     Visit("budget_receipt", ANONYMOUS, D + "/prize-money/{assen_vote}/results/receipt/"),
+    # Carrying out the funded projects of the counted vote.
+    Visit("implementation_overview", ANONYMOUS, D + "/prize-money/{assen_vote}/implementation/"),
+    Visit(
+        "implementation_overview",
+        ANONYMOUS,
+        D + "/prize-money/{prize_vote}/implementation/",
+        label="not counted yet",
+    ),
+    Visit(
+        "implementation_project",
+        CITY_ADMIN,
+        D + "/prize-money/{assen_vote}/implementation/{funded_proposal}/",
+        label="with the reporting forms",
+    ),
+    Visit(
+        "implementation_project",
+        ANONYMOUS,
+        D + "/prize-money/{assen_vote}/implementation/{funded_proposal}/",
+    ),
     Visit("budget_paper", CITY_ADMIN, D + "/prize-money/{prize_vote}/paper/", label="flagged"),
     Visit("budget_close", CITY_ADMIN, D + "/prize-money/{prize_vote}/close/", label="not yet"),
     Visit("budget_close", CITY_ADMIN, D + "/prize-money/{assen_vote}/close/", label="counted"),
@@ -517,7 +536,30 @@ def _prize_money_results(city, admin, root, prize) -> dict[str, int]:
             entered_by=person,
             choices=[(proposal.pk, 1)],
         )
-    return {"assen_vote": assen.pk}
+    return {"assen_vote": assen.pk, **_implementation(assen, admin)}
+
+
+def _implementation(vote, admin) -> dict[str, int]:
+    """A funded project of the counted vote with a long milestone, update and ledger note."""
+    from django.utils import timezone
+
+    from quartier.budgeting.funded import funded_projects
+    from quartier.implementation import services as implementation
+
+    funded = funded_projects(process=vote)[0]
+    implementation.milestone_add(funded=funded, actor=admin, title=LONG_TITLE)
+    implementation.update_post(
+        funded=funded, author=admin, text=f"## {LONG_WORD}\n\n{LONG_URL}", progress=40
+    )
+    implementation.ledger_book(
+        funded=funded,
+        actor=admin,
+        kind="payment",
+        amount=1_234_567,
+        booked_on=timezone.localdate(),
+        note=LONG_WORD,
+    )
+    return {"funded_proposal": funded.proposal.pk}
 
 
 def _prize_money_proposals(city, resident, admin, long_idea) -> dict[str, int]:

@@ -103,8 +103,8 @@ def _post(request, city, process, proposal_id, key: str, form, write, done: str,
     return _project_page(request, city, process, proposal_id, forms={key: form}, status=400)
 
 
-@login_required
 @require_POST
+@login_required
 def update_add(request, city_slug: str, process_id: int, proposal_id: int):
     city, process, funded = _reporting(request, city_slug, process_id, proposal_id)
     form = UpdateForm(request.POST, request.FILES)
@@ -132,8 +132,8 @@ def update_add(request, city_slug: str, process_id: int, proposal_id: int):
     )
 
 
-@login_required
 @require_POST
+@login_required
 def milestone_add(request, city_slug: str, process_id: int, proposal_id: int):
     city, process, funded = _reporting(request, city_slug, process_id, proposal_id)
     form = MilestoneForm(request.POST)
@@ -156,8 +156,8 @@ def milestone_add(request, city_slug: str, process_id: int, proposal_id: int):
     )
 
 
-@login_required
 @require_POST
+@login_required
 def milestone_reached(
     request, city_slug: str, process_id: int, proposal_id: int, milestone_id: int
 ):
@@ -183,8 +183,8 @@ def milestone_reached(
     )
 
 
-@login_required
 @require_POST
+@login_required
 def ledger_add(request, city_slug: str, process_id: int, proposal_id: int):
     city, process, funded = _reporting(request, city_slug, process_id, proposal_id)
     form = LedgerForm(request.POST)

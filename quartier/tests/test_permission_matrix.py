@@ -1600,6 +1600,15 @@ URL_ROWS: list[Row] = [
         everyone(NOT_FOUND),
         label="of another vote",
     ),
+    url_row("implementation_update_add", "GET", FUNDED + "updates/", everyone(POST_ONLY)),
+    url_row("implementation_milestone_add", "GET", FUNDED + "milestones/", everyone(POST_ONLY)),
+    url_row(
+        "implementation_milestone_reached",
+        "GET",
+        FUNDED + "milestones/{w.milestone_id}/reached/",
+        everyone(POST_ONLY),
+    ),
+    url_row("implementation_ledger_add", "GET", FUNDED + "ledger/", everyone(POST_ONLY)),
     url_row(
         "implementation_update_add",
         "POST",
