@@ -1157,17 +1157,19 @@ def vote_close(*, process, actor) -> list[Result]:
         target=process,
         detail={"closed": True, "ballots": sum(r.ballots for r in results)},
     )
-    _ballots_reorder()
+    _ballots_reorder(process)
     return results
 
 
-def _ballots_reorder() -> None:
-    """PostgreSQL: rewrite the ballot table in receipt-hash order (ADR 0005).
+def _ballots_reorder(process) -> None:
+    """Rewrite the ballots in receipt-hash order (random), so that where a ballot sits on disk
+    says nothing about when it was cast (ADR 0005).
 
-    Ballots are appended to the heap in the order they were cast, as are the register's
-    ``voted`` updates; ``CLUSTER`` writes a new heap sorted by (process, receipt hash), which is
-    random, and drops the old one. SQLite has no such order to hide worth the cost: its rows
-    live in B-tree pages keyed by the random UUID primary key, not in insertion order."""
+    PostgreSQL appends rows to the heap in the order they are written, as it does the register's
+    ``voted`` updates: ``CLUSTER`` writes a new heap sorted by (vote, receipt hash) and drops the
+    old one. SQLite numbers rows by an implicit rowid in the order of insertion (the UUID key does
+    not change that): the vote's ballots are deleted and inserted again in receipt order. Freed
+    pages keep old bytes until ``VACUUM`` (docs/paper-ballots.md); SQLite is for trying out."""
     from django.db import connection
 
     if connection.vendor == "postgresql":
@@ -1177,6 +1179,10 @@ def _ballots_reorder() -> None:
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             cursor.execute(f"CLUSTER {Ballot._meta.db_table} USING ballot_receipt")
             cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        return
+    ballots = list(Ballot.objects.filter(process=process).order_by("receipt_hash"))
+    Ballot.objects.filter(process=process).delete()
+    Ballot.objects.bulk_create(ballots, batch_size=2_000)
 
 
 def _results_compute(process) -> list[Result]:

@@ -462,3 +462,23 @@ def test_results_link_ideas_and_chart_money_by_district_and_kind(
     assert "Social" in kind_table[:2000] and "€20,000" in kind_table[:2000]
     district_table = page[page.index('id="chart-money-district-table"') :]
     assert idea.district.name in district_table[:2000]
+
+
+def test_the_close_leaves_the_ballots_in_receipt_order_on_disk(closed_vote):
+    """The physical order (PostgreSQL's heap after CLUSTER, SQLite's rowid after the rewrite)
+    is (vote, receipt hash), no longer the order of casting."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT process_id, receipt_hash FROM budgeting_ballot ORDER BY ctid")
+            on_disk = cursor.fetchall()
+            cursor.execute(
+                "SELECT indisclustered FROM pg_index WHERE indexrelid = 'ballot_receipt'::regclass"
+            )
+            assert cursor.fetchone()[0] is True
+        else:
+            cursor.execute("SELECT process_id, receipt_hash FROM budgeting_ballot ORDER BY rowid")
+            on_disk = cursor.fetchall()
+    assert len(on_disk) == Ballot.objects.count() == 6
+    assert on_disk == sorted(on_disk)
