@@ -419,13 +419,15 @@ def district_update(
 
 @transaction.atomic
 def district_delete(*, district: District) -> None:
-    """Delete a district no idea lies in (ideas protect theirs); hotspots lose it."""
+    """Delete a district nothing lies in (ideas, a vote's pots protect theirs); hotspots lose it."""
     city = district.city
     try:
         district.delete()
     except ProtectedError as error:
+        kinds = sorted({str(obj._meta.verbose_name_plural) for obj in error.protected_objects})
         raise DistrictInUse(
-            _("Ideas lie in %(district)s, so it cannot be deleted.") % {"district": district.name}
+            _("%(district)s is in use (%(kinds)s), so it cannot be deleted.")
+            % {"district": district.name, "kinds": ", ".join(kinds)}
         ) from error
     # A stale index would still answer with the deleted district's id.
     City.objects.filter(pk=city.pk).update(districts_version=F("districts_version") + 1)

@@ -257,6 +257,21 @@ def role_grant_by_system(*, city, user, role: str) -> CityRole:
     return city_role
 
 
+def role_revoke_by_system(*, city, user, role: str) -> None:
+    """The installation takes back a role it gave for a task of its own (the demo loader sets
+    up its example vote as an example administration, which then keeps no role)."""
+    deleted, _rows = CityRole.objects.filter(city=city, user=user, role=role).delete()
+    if deleted:
+        audit_record(
+            city=city,
+            actor=None,
+            action=AuditAction.ROLE_REVOKE,
+            subject=user,
+            detail={"role": role},
+        )
+        forget_city_roles(user=user)
+
+
 @transaction.atomic
 def role_revoke(*, city_role: CityRole, revoked_by) -> None:
     city = city_role.city

@@ -21,7 +21,11 @@ from quartier.ideas.services import idea_submit
 from quartier.legal.selectors import legal_page_get
 from quartier.legal.services import legal_page_save
 from quartier.participation.models import CityRole
-from quartier.participation.services import process_update_settings, role_grant_by_system
+from quartier.participation.services import (
+    process_update_settings,
+    role_grant_by_system,
+    role_revoke_by_system,
+)
 
 DEMO_DATA = Path(__file__).resolve().parents[3] / "cities" / "demo_data" / "dortmund"
 
@@ -402,10 +406,13 @@ class Command(BaseCommand):
                 lat=lat,
                 lon=lon,
             )
+        # The example administration only set the vote up: it holds no role afterwards, so the
+        # city's real administrators are the only ones on its roles page.
+        role_revoke_by_system(city=city, user=administration, role=CityRole.Role.ADMIN)
         return 1
 
     def _example_administration(self, city: City) -> User:
-        # The demo's example city administration: it set up the example vote and cannot sign in.
+        # The demo's example city administration: it sets up the example vote and cannot sign in.
         user, _created = User.objects.get_or_create(
             email="verwaltung-beispiel@quartier.invalid",
             defaults={"display_name": "Stadtverwaltung (Beispiel)"},
