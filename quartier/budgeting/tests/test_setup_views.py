@@ -681,3 +681,19 @@ def test_the_ballot_is_summed_up_in_one_sentence(vote, ballot, summary):
 
     vote.options = {**vote.options, "ballot": ballot}
     assert summary in ballot_summary(vote)
+
+
+def test_overview_of_a_vote_that_has_ended_no_longer_offers_the_ballot(
+    client, dortmund, city_admin
+):
+    past = services.prize_money_create(
+        city=dortmund,
+        creator=city_admin,
+        title="Last year's vote",
+        phases=services.prize_money_phases(starts_at=timezone.now() - timedelta(weeks=20)),
+        ballot={"kind": "knapsack"},
+    )
+    text = client.get(f"{D}/{past.pk}/").content.decode()
+    assert "The vote has ended." in text and "What you need to vote" not in text
+    assert f'href="{D}/{past.pk}/vote/"' not in text
+    assert f'href="{D}/{past.pk}/proposals/"' in text

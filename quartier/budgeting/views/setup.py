@@ -36,7 +36,9 @@ from ..permissions import (
     can_manage_vote,
     can_set_up_votes,
     can_view_results,
+    results_computed,
     settings_changeable,
+    vote_ended,
 )
 from ..selectors import prize_money_get
 from ..vocabulary import BallotKind, Rule
@@ -129,6 +131,7 @@ def overview(request, city_slug: str, process_id: int):
     pots = list(Pot.objects.filter(process=process).select_related("district"))
     vote_phase = _vote_phase(process)
     rule = process.options.get("rule", Rule.EQUAL_SHARES)
+    ended = vote_ended(process=process) or results_computed(process=process)
     return render(
         request,
         "budgeting/setup/overview.html",
@@ -142,12 +145,13 @@ def overview(request, city_slug: str, process_id: int):
             "total": sum(pot.amount for pot in pots),
             "vote_phase": vote_phase,
             "needs": requirements(process),
+            "ended": ended,
             "ballot": ballot_summary(process),
             "rule_label": Rule(rule).label if rule in Rule.values else rule,
             "is_example": bool(process.options.get("is_example")),
             "links": {
                 "proposals": page_link("budget_proposals", process),
-                "vote": page_link("budget_vote", process),
+                "vote": None if ended else page_link("budget_vote", process),
                 # Only once there is something to see: the count has run and is public.
                 "results": page_link("budget_results", process)
                 if can_view_results(user=request.user, process=process)
