@@ -4,7 +4,8 @@ The one ``euros`` filter of every app ({% load money %}); the digits follow the 
 grouping, cents appear only when there are any.
 """
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
 
 from django import template
 from django.utils import formats
@@ -18,8 +19,15 @@ def euros(value) -> str:
     if value is None or value == "":
         return ""
     try:
-        amount = Decimal(str(value))
-    except InvalidOperation:
+        if isinstance(value, Fraction) or (isinstance(value, str) and "/" in value):
+            # Exact shares of a payment ("54180000/2257511"), shown to the cent.
+            exact = Fraction(value)
+            amount = (Decimal(exact.numerator) / Decimal(exact.denominator)).quantize(
+                Decimal("0.01"), rounding=ROUND_HALF_UP
+            )
+        else:
+            amount = Decimal(str(value))
+    except (InvalidOperation, ValueError, ZeroDivisionError):
         return ""
     places = 0 if amount == amount.to_integral_value() else 2
     text = formats.number_format(amount, places, use_l10n=True, force_grouping=True)

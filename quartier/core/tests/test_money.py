@@ -15,6 +15,9 @@ from quartier.core.templatetags.money import euros
         ("de", -300, "−300\N{NO-BREAK SPACE}€"),
         ("de", None, ""),
         ("de", "nonsense", ""),
+        ("de", "54180000/2257511", "24\N{NO-BREAK SPACE}€"),
+        ("de", "54180001/2000000", "27,09\N{NO-BREAK SPACE}€"),
+        ("en", "1/3", "€0.33"),
     ],
 )
 def test_money_in_the_pages_language(language, value, shown):
