@@ -177,6 +177,9 @@ class World:
     funded_proposal_id: int
     milestone_id: int
     emails: list[str] = field(default_factory=list)
+    # The vote's secrets: code hashes of the register and change tags of the ballots. No page,
+    # export or API answer may hold them, for anyone (ADR 0005).
+    vote_secrets: list[str] = field(default_factory=list)
     sessions: dict[str, str] = field(default_factory=dict)  # role -> session key, signed in
 
     @property
@@ -336,6 +339,7 @@ def world_build() -> World:
         funded_proposal_id=funded_proposal_id,
         milestone_id=milestone_id,
         emails=list(User.objects.values_list("email", flat=True)),
+        vote_secrets=_vote_secrets(),
         sessions=_sessions(users),
     )
 
@@ -381,6 +385,16 @@ def _counted_vote(city: City, admin, author: User, evaluator: User) -> tuple[Pro
     (funded,) = funded_projects(process=vote)
     milestone = implementation.milestone_add(funded=funded, actor=admin, title="Matrix milestone")
     return vote, proposal.pk, milestone.pk
+
+
+def _vote_secrets() -> list[str]:
+    from quartier.budgeting.models import Ballot, RegisterEntry
+
+    hashes = RegisterEntry.objects.exclude(code_hash=None).values_list("code_hash", flat=True)
+    tags = Ballot.objects.values_list("change_tag", flat=True)
+    secrets = [*hashes, *tags]
+    assert secrets, "the world has a register and ballots"
+    return secrets
 
 
 def _sessions(users: dict[str, User | None]) -> dict[str, str]:
@@ -1802,6 +1816,7 @@ def _leaks(row: Row, role: str, user: User | None, text: str, world: World) -> l
     if role not in row.emails_shown_to:
         mine = user.email if user else None
         found += [f"email {email}" for email in world.emails if email != mine and email in text]
+    found += [f"vote secret {secret[:12]}…" for secret in world.vote_secrets if secret in text]
     return found
 
 
