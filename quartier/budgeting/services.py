@@ -727,28 +727,28 @@ def _ballot_first(*, process, entry: RegisterEntry, checked: Mapping[int, list])
             )
         process_lock_settings(process=process)
         tag = codes.change_tag(receipt, entry_id=entry.pk)
-        Ballot.objects.bulk_create(
-            Ballot(
-                process=process,
-                pot_id=pot_id,
-                choices=choices,
-                receipt_hash=codes.receipt_hash(receipt),
-                change_tag=tag,
-            )
-            for pot_id, choices in checked.items()
-        )
+        _ballots_write(process=process, checked=checked, receipt=receipt, tag=tag)
     return receipt
+
+
+def _ballots_write(*, process, checked: Mapping[int, list], receipt: str, tag: str) -> None:
+    # One row per pot; no time, no reference to the entry: only the receipt's hash and the tag.
+    Ballot.objects.bulk_create(
+        Ballot(
+            process=process,
+            pot_id=pot_id,
+            choices=choices,
+            receipt_hash=codes.receipt_hash(receipt),
+            change_tag=tag,
+        )
+        for pot_id, choices in checked.items()
+    )
 
 
 def _ballot_change(
     *, process, entry: RegisterEntry, checked: Mapping[int, list], receipt: str
 ) -> str:
-    try:
-        receipt = codes.normalise(receipt)
-    except codes.CodeError:
-        raise ReceiptRefused(
-            _("This receipt has a typo: please compare it character by character.")
-        ) from None
+    receipt = _receipt_normalised(receipt)
     with transaction.atomic():
         entry = RegisterEntry.objects.select_for_update().get(pk=entry.pk)
         if not entry.voted:
@@ -762,16 +762,7 @@ def _ballot_change(
         if not mine or any(not hmac.compare_digest(b.change_tag, tag) for b in mine):
             raise ReceiptRefused(_("This receipt does not belong to this code."))
         Ballot.objects.filter(pk__in=[b.pk for b in mine]).delete()
-        Ballot.objects.bulk_create(
-            Ballot(
-                process=process,
-                pot_id=pot_id,
-                choices=choices,
-                receipt_hash=codes.receipt_hash(receipt),
-                change_tag=tag,
-            )
-            for pot_id, choices in checked.items()
-        )
+        _ballots_write(process=process, checked=checked, receipt=receipt, tag=tag)
     return receipt
 
 

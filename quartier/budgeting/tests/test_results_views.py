@@ -2,47 +2,24 @@
 
 import io
 import re
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import timezone
 
 import voting_rules
 from quartier.budgeting import services
 from quartier.budgeting.errors import BudgetingError, PaperImportError
 from quartier.budgeting.models import Ballot, PaperSheet, RegisterEntry, Result
+from quartier.budgeting.tests.phases import phases
 from quartier.budgeting.vocabulary import PaperSheetStatus
 from quartier.conftest import make_user
-from quartier.participation.services import PhaseSpec, process_set_phases
+from quartier.participation.services import process_set_phases
 from quartier.participation.vocabulary import Action
 
 ASSEN = Path(__file__).resolve().parents[1] / "demo_data" / "Netherlands_Assen_2024.pb"
 APPROVAL = {"kind": "approval", "min_projects": 1, "max_projects": 3}
-
-
-def phases(*allows, past=False):
-    now = timezone.now()
-    if past:
-        return [
-            PhaseSpec(
-                name="Vote",
-                starts_at=now - timedelta(days=3),
-                ends_at=now - timedelta(days=1),
-                allows=[Action.VOTE],
-            ),
-            PhaseSpec(name="Result", starts_at=now - timedelta(days=1), allows=allows),
-        ]
-    return [
-        PhaseSpec(
-            name="Now",
-            starts_at=now - timedelta(days=1),
-            ends_at=now + timedelta(days=1),
-            allows=allows,
-        )
-    ]
 
 
 @pytest.fixture(autouse=True)

@@ -1,7 +1,6 @@
 """The prize-money vote's services: set-up, proposals, review, codes, ballots, paper, the close."""
 
 import itertools
-from datetime import timedelta
 from fractions import Fraction
 
 import pytest
@@ -19,6 +18,7 @@ from quartier.budgeting.errors import (
     SettingsInvalid,
 )
 from quartier.budgeting.models import Ballot, PaperSheet, Pot, RegisterEntry, Result
+from quartier.budgeting.tests.phases import phases
 from quartier.budgeting.vocabulary import PaperSheetStatus, ProposalStatus
 from quartier.cities.models import District
 from quartier.conftest import make_user
@@ -30,27 +30,11 @@ APPROVAL = {"kind": "approval", "min_projects": 1, "max_projects": 3}
 
 
 def one_phase(*allows) -> list[PhaseSpec]:
-    now = timezone.now()
-    return [
-        PhaseSpec(
-            name="Now",
-            starts_at=now - timedelta(days=1),
-            ends_at=now + timedelta(days=1),
-            allows=allows,
-        )
-    ]
+    return phases(*allows)
 
 
 def past_phase() -> list[PhaseSpec]:
-    now = timezone.now()
-    return [
-        PhaseSpec(
-            name="Over",
-            starts_at=now - timedelta(days=3),
-            ends_at=now - timedelta(days=1),
-            allows=[Action.VOTE],
-        )
-    ]
+    return phases(Action.SHOW_RESULTS, past=True)
 
 
 @pytest.fixture

@@ -12,40 +12,17 @@ from django.utils import timezone
 
 from quartier.budgeting import services as budgeting
 from quartier.budgeting.funded import funded_projects
+from quartier.budgeting.tests.phases import phases
 from quartier.conftest import image_bytes, make_user
 from quartier.core.errors import DomainError, PermissionDenied
 from quartier.implementation import services
 from quartier.implementation.errors import ImplementationError
 from quartier.implementation.models import LedgerEntry
 from quartier.implementation.selectors import implementation_overview
-from quartier.participation.services import PhaseSpec, process_set_phases
+from quartier.participation.services import process_set_phases
 from quartier.participation.vocabulary import Action
 
 APPROVAL = {"kind": "approval", "min_projects": 1, "max_projects": 3}
-
-
-def _phase(*allows, past=False):
-    now = timezone.now()
-    if past:
-        return [
-            PhaseSpec(
-                name="Vote",
-                starts_at=now - timedelta(days=3),
-                ends_at=now - timedelta(days=1),
-                allows=[Action.VOTE],
-            ),
-            PhaseSpec(
-                name="Result", starts_at=now - timedelta(days=1), allows=[Action.SHOW_RESULTS]
-            ),
-        ]
-    return [
-        PhaseSpec(
-            name="Now",
-            starts_at=now - timedelta(days=1),
-            ends_at=now + timedelta(days=1),
-            allows=allows,
-        )
-    ]
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +42,7 @@ def counted(dortmund, city_admin, resident, evaluator):
         city=dortmund,
         creator=city_admin,
         title="Preisgeld",
-        phases=_phase(Action.PROPOSE, Action.REVIEW),
+        phases=phases(Action.PROPOSE, Action.REVIEW),
         ballot=APPROVAL,
     )
     pot = budgeting.pot_save(process=process, actor=city_admin, name="Stadtweit", amount=60_000)
@@ -77,7 +54,7 @@ def counted(dortmund, city_admin, resident, evaluator):
         projects[title] = budgeting.proposal_review(
             proposal=proposal, reviewer=evaluator, feasible=True, reason=""
         )
-    process_set_phases(process=process, actor=city_admin, phases=_phase(Action.VOTE))
+    process_set_phases(process=process, actor=city_admin, phases=phases(Action.VOTE))
     _batch, issued = budgeting.codes_issue(process=process, actor=city_admin, count=5)
     picks = [["Bänke", "Bus"], ["Bänke", "Bus"], ["Bänke"], ["Bus"], ["Brunnen"]]
     for code, chosen in zip(issued, picks, strict=True):
@@ -87,7 +64,9 @@ def counted(dortmund, city_admin, resident, evaluator):
             entry=entry,
             choices_by_pot={pot.pk: [(projects[t].pk, 1) for t in chosen]},
         )
-    process_set_phases(process=process, actor=city_admin, phases=_phase(past=True))
+    process_set_phases(
+        process=process, actor=city_admin, phases=phases(Action.SHOW_RESULTS, past=True)
+    )
     budgeting.vote_close(process=process, actor=city_admin)
     return process, pot, projects
 
@@ -349,7 +328,7 @@ def test_before_the_count_the_page_says_what_will_be_there(client, dortmund, cit
         city=dortmund,
         creator=city_admin,
         title="Später",
-        phases=_phase(Action.PROPOSE),
+        phases=phases(Action.PROPOSE),
         ballot=APPROVAL,
     )
     page = client.get(urls(process)).content.decode()
