@@ -133,70 +133,8 @@ def prepare_vote(count: int) -> tuple[str, int, int, list[int], list[str]]:
     return city.slug, process.pk, pot.pk, projects, issued
 
 
-class Server:
-    def __init__(self, env: dict[str, str], workers: int, log: Path) -> None:
-        self.env, self.workers, self.log_path = env, workers, log
-        self.port = base.free_port()
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        self.log = self.log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                str(VENV_BIN / "gunicorn"),
-                "config.wsgi",
-                "-w",
-                str(self.workers),
-                "-b",
-                f"{HOST}:{self.port}",
-                "--log-level",
-                "warning",
-            ],
-            cwd=REPO,
-            env=self.env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"gunicorn exited; see {self.log_path}")
-            try:
-                answer = httpx.get(f"{self.url}/healthz", headers=PROXY, timeout=1)
-                if answer.status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"gunicorn did not answer within 30 s; see {self.log_path}")
-
-    @property
-    def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
-
-    def worker_pids(self) -> list[int]:
-        assert self.process is not None
-        pids = []
-        for stat in Path("/proc").glob("[0-9]*/stat"):
-            try:
-                fields = stat.read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == self.process.pid:
-                pids.append(int(stat.parent.name))
-        return pids
-
-    def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
-        if getattr(self, "log", None):
-            self.log.close()
+# gunicorn as the idea benchmark starts it, with more workers and the proxy's header.
+Server = base.Gunicorn
 
 
 # What the TLS proxy of the README adds; the app then sees HTTPS, as in production.
@@ -423,10 +361,10 @@ def main() -> int:
 
         slug, process_id, pot_id, projects, issued = prepare_vote(args.ballots + args.races)
         connection.close()
-        server = Server(env, args.workers, workdir / "gunicorn.log")
-        origin = f"https://{HOST}:{server.port}"
+        port = base.free_port()
+        origin = f"https://{HOST}:{port}"
         env["CSRF_TRUSTED_ORIGINS"] = origin
-        server.env = env
+        server = Server(env, port, workdir / "gunicorn.log", workers=args.workers, headers=PROXY)
         server.start()
         prefix = f"/{slug}/prize-money/{process_id}/vote/"
         paths = {

@@ -332,9 +332,22 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    def __init__(self, env: dict[str, str], port: int, log: Path) -> None:
+    def __init__(
+        self,
+        env: dict[str, str],
+        port: int,
+        log: Path,
+        *,
+        workers: int = 2,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         self.env, self.port, self.log_path = env, port, log
+        self.workers, self.headers = workers, headers or {}
         self.process: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.port}"
 
     def start(self) -> None:
         self.log = self.log_path.open("ab")
@@ -343,7 +356,7 @@ class Gunicorn:
                 str(VENV_BIN / "gunicorn"),
                 "config.wsgi",
                 "-w",
-                "2",
+                str(self.workers),
                 "-b",
                 f"{HOST}:{self.port}",
                 "--log-level",
@@ -360,12 +373,27 @@ class Gunicorn:
             if self.process.poll() is not None:
                 raise RuntimeError(f"gunicorn exited; see {self.log_path}")
             try:
-                if httpx.get(f"http://{HOST}:{self.port}/healthz", timeout=1).status_code == 200:
+                answer = httpx.get(f"{self.url}/healthz", headers=self.headers, timeout=1)
+                if answer.status_code == 200:
                     return
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)
         raise RuntimeError(f"gunicorn did not answer within 30 s; see {self.log_path}")
+
+    def worker_pids(self) -> list[int]:
+        """The workers' process ids (Linux /proc): the children of the master."""
+        if self.process is None:
+            return []
+        pids = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue  # a process that just ended
+            if int(fields[1]) == self.process.pid:
+                pids.append(int(stat.parent.name))
+        return pids
 
     def workers_cpu_seconds(self) -> float | None:
         """User + system CPU of the workers so far (Linux /proc), to see cost beside latency."""
