@@ -138,7 +138,7 @@ Server = base.Gunicorn
 
 
 # What the TLS proxy of the README adds; the app then sees HTTPS, as in production.
-PROXY = {"X-Forwarded-Proto": "https"}
+PROXY = base.PROXY
 
 
 class Voter:

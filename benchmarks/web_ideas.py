@@ -56,6 +56,8 @@ HOST = "127.0.0.1"
 CITY = "dortmund"
 TARGET_SIZE = 100_000
 TARGETS_MS = {"list": 100.0, "geojson": 500.0}  # p95, at TARGET_SIZE ideas
+# What the README's TLS proxy adds: production redirects plain HTTP to HTTPS otherwise.
+PROXY = {"X-Forwarded-Proto": "https"}
 
 KINDS = ["social", "ecological", "technological", "entrepreneurial", "cultural"]
 INNOVATOR_TYPES = [
@@ -275,6 +277,10 @@ class Seeder:
             created,
             created + timedelta(days=1) if hidden else None,
             "Werbung (Benchmark)" if hidden else "",
+            False,  # awaiting_review
+            True,  # ever_published
+            "",  # analog_author_name
+            "",  # withdrawn_reason
         )
 
     def seed_to(self, total: int) -> float:
@@ -307,6 +313,10 @@ class Seeder:
             "updated_at",
             "hidden_at",
             "hidden_reason",
+            "awaiting_review",
+            "ever_published",
+            "analog_author_name",
+            "withdrawn_reason",
         ]
         now = datetime.now(UTC)
         with connection.cursor() as cursor:
@@ -459,7 +469,7 @@ def measure(
 
     def worker(count: int, record: bool) -> None:
         # What a browser sends; the server decides whether to compress.
-        headers = {"Accept-Encoding": "gzip, deflate"}
+        headers = {"Accept-Encoding": "gzip, deflate", **PROXY}
         with httpx.Client(base_url=base, timeout=60, headers=headers) as client:
             for _ in range(count):
                 started = time.perf_counter()
@@ -586,7 +596,7 @@ def main() -> int:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "config.settings.prod",
-        "SECRET_KEY": "benchmark-only-" + os.urandom(16).hex(),
+        "SECRET_KEY": "benchmark-only-" + os.urandom(32).hex(),  # prod wants >= 50 characters
         "DEBUG": "0",
         "ALLOWED_HOSTS": HOST,
         "DATABASE_URL": bench_url,
@@ -626,7 +636,7 @@ def main() -> int:
                 visible = cursor.fetchone()[0]
             connection.close()
             print(f"\nSeeded {size:,} ideas in {seconds:.1f} s; starting gunicorn ...", flush=True)
-            server = Gunicorn(env, free_port(), workdir / "gunicorn.log")
+            server = Gunicorn(env, free_port(), workdir / "gunicorn.log", headers=PROXY)
             server.start()
             base = f"http://{HOST}:{server.port}"
             endpoints = [

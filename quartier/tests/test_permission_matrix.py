@@ -392,7 +392,7 @@ def _vote_secrets() -> list[str]:
 
     hashes = RegisterEntry.objects.exclude(code_hash=None).values_list("code_hash", flat=True)
     tags = Ballot.objects.values_list("change_tag", flat=True)
-    secrets = [*hashes, *tags]
+    secrets = [secret for secret in [*hashes, *tags] if secret]
     assert secrets, "the world has a register and ballots"
     return secrets
 
