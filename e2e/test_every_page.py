@@ -169,6 +169,8 @@ VISITS = [
         D + "/prize-money/{prize_vote}/propose/?idea={long_idea}",
         label="from an idea",
     ),
+    Visit("budget_vote", ANONYMOUS, D + "/prize-money/{prize_vote}/vote/", label="not open yet"),
+    Visit("budget_vote", RESIDENT, D + "/prize-money/{assen_vote}/vote/", label="closed"),
     Visit("budget_review_queue", CITY_ADMIN, D + "/prize-money/{prize_vote}/review/"),
     # Results: the demo's real past vote (Assen 2024); paper ballots and the close for staff.
     Visit("budget_results", ANONYMOUS, D + "/prize-money/{assen_vote}/results/"),

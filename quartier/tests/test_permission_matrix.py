@@ -1596,6 +1596,20 @@ URL_ROWS: list[Row] = [
             ("budget_vote_leave", "leave/", {}),
         )
     ),
+    *(
+        process_row(
+            name,
+            "GET",
+            VOTE + step,
+            in_every_phase(everyone(POST_ONLY)),
+            process="prize_money",
+        )
+        for name, step in (
+            ("budget_vote_cast", "cast/"),
+            ("budget_vote_change", "change/"),
+            ("budget_vote_leave", "leave/"),
+        )
+    ),
     # Carrying out the funded projects: public pages; reports by the city's administrators
     # (and its jury, which no role of the matrix holds).
     url_row("implementation_overview", "GET", IMPLEMENTATION, everyone(OK)),
