@@ -84,6 +84,16 @@ class Proposal(Moderated):
     cost = models.PositiveBigIntegerField(_("reviewed cost (EUR)"), null=True, blank=True)
     lat = models.FloatField(_("latitude"), null=True, blank=True)
     lon = models.FloatField(_("longitude"), null=True, blank=True)
+    # Where the project would be: the pot's district, or for a city-wide pot the district of its
+    # place (else of its idea). A district's list then shows the city-wide projects in it too.
+    district = models.ForeignKey(
+        "cities.District",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("district"),
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=ProposalStatus.choices, default=ProposalStatus.SUBMITTED
     )

@@ -19,9 +19,9 @@ from .models import Ballot, PaperSheet, Pot, Proposal, RegisterEntry, Result
 from .vocabulary import BallotChannel, ProposalStatus
 
 
-def prize_money_get(*, city, process_id: int):
+def prize_money_get(*, city, process_id: int, with_links: bool = True):
     """The city's prize-money vote with this id, or 404 (another city's, another kind)."""
-    process = process_get(city=city, process_id=process_id)
+    process = process_get(city=city, process_id=process_id, with_links=with_links)
     if process.kind != ProcessKind.PRIZE_MONEY:
         raise Http404
     return process
@@ -49,14 +49,41 @@ def register_entry_get(*, process, entry_id) -> RegisterEntry | None:
     return RegisterEntry.objects.filter(process=process, pk=entry_id).first()
 
 
-def ballot_projects(*, pot: Pot) -> list[Proposal]:
-    """The projects on a pot's ballot, as ``services.ballot_costs`` counts them: its feasible
-    public proposals, by title."""
-    return list(
-        Proposal.objects.filter(pot=pot, status=ProposalStatus.FEASIBLE, hidden_at__isnull=True)
-        .select_related("idea")
-        .order_by("title", "pk")
+def _on_ballot():
+    """The proposals on a ballot, as ``services.ballot_costs`` counts them: feasible and
+    public, by title."""
+    return Proposal.objects.filter(status=ProposalStatus.FEASIBLE, hidden_at__isnull=True).order_by(
+        "title", "pk"
     )
+
+
+@dataclass(frozen=True)
+class BallotSheet:
+    """One voter's ballot paper: the pots they may vote in (the city-wide pot and their
+    district's) and the projects on each. A vote step reads it once (two queries) and hands it
+    to the parsing, the checks and the cast."""
+
+    pots: list[Pot]
+    projects: dict[int, list[Proposal]]  # pot id -> the projects on its ballot, by title
+
+    def pot(self, pot_id: int) -> Pot | None:
+        return next((pot for pot in self.pots if pot.pk == pot_id), None)
+
+    def costs(self, pot_id: int) -> dict[str, int]:
+        """The cost that counts of each project, by its id as the ballot rules take it."""
+        return {str(p.pk): p.effective_cost for p in self.projects.get(pot_id, [])}
+
+
+def ballot_sheet(*, process, entry: RegisterEntry) -> BallotSheet:
+    pots = list(
+        Pot.objects.filter(process=process).filter(
+            Q(district__isnull=True) | Q(district_id=entry.district_id)
+        )
+    )
+    projects: dict[int, list[Proposal]] = {pot.pk: [] for pot in pots}
+    for proposal in _on_ballot().filter(pot__in=pots):
+        projects[proposal.pot_id].append(proposal)
+    return BallotSheet(pots=pots, projects=projects)
 
 
 def vote_phase_dates(*, process):
@@ -209,7 +236,7 @@ def results_for(*, process) -> list[PotResult]:
     proposals = {
         str(p.pk): p
         for p in Proposal.objects.filter(process=process).select_related(
-            "idea", "idea__district", "pot"
+            "idea", "idea__district", "pot", "district"
         )
     }
     out = []
@@ -273,6 +300,8 @@ def result_charts(*, pot_results: list[PotResult], city_wide: str, no_idea: str)
             idea = row.proposal.idea
             if pot.district is not None:
                 district = pot.district.name
+            elif row.proposal.district is not None:
+                district = row.proposal.district.name
             elif idea is not None:
                 district = idea.district.name
             else:
@@ -322,7 +351,10 @@ def proposal_list(*, process, viewer, pot=None, district=None, status=None):
     if pot is not None:
         proposals = proposals.filter(pot=pot)
     if district is not None:
-        proposals = proposals.filter(pot__district=district)
+        # The district's own pot, and the city-wide projects placed in it.
+        proposals = proposals.filter(
+            Q(pot__district=district) | Q(pot__district__isnull=True, district=district)
+        )
     if status:
         proposals = proposals.filter(status=status)
     return _proposals_visible(proposals, viewer=viewer, city=process.city).order_by(

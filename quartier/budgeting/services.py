@@ -18,7 +18,6 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -67,6 +66,7 @@ from .models import (
     Result,
 )
 from .register_bulk import register_codes_insert
+from .selectors import BallotSheet, ballot_sheet
 from .vocabulary import BallotChannel, BallotKind, PaperSheetStatus, ProposalStatus, Rule
 
 # --- Settings --------------------------------------------------------------------------------
@@ -374,6 +374,7 @@ def proposal_submit(
     if (lat is None) != (lon is None):
         raise BudgetingError(_("Give both latitude and longitude, or neither."))
     rate_limit_check(action="proposal_submit", actor_id=author.pk, limit=10, period_seconds=3600)
+    district_id = pot.district_id or (idea.district_id if idea is not None else None)
     if lat is not None and lon is not None:
         district = district_for_idea_location(city=process.city, lat=lat, lon=lon)
         if pot.district_id is not None and district.pk != pot.district_id:
@@ -381,6 +382,7 @@ def proposal_submit(
                 _("This place lies in %(district)s, not in the pot's district.")
                 % {"district": district.name}
             )
+        district_id = district.pk
     # Like ideas: under the city's pre-moderation a proposal waits hidden for a moderator.
     return Proposal.objects.create(
         process=process,
@@ -392,6 +394,7 @@ def proposal_submit(
         estimate=estimate,
         lat=lat,
         lon=lon,
+        district_id=district_id,
         **premoderation_fields(city=process.city),
     )
 
@@ -631,11 +634,7 @@ Choices = Sequence[tuple[int, int]]  # (proposal id, points)
 
 def pots_for_entry(*, process, entry: RegisterEntry) -> list[Pot]:
     """The pots this voter may vote in: the city-wide pot and their district's."""
-    return list(
-        Pot.objects.filter(process=process).filter(
-            Q(district__isnull=True) | Q(district_id=entry.district_id)
-        )
-    )
+    return ballot_sheet(process=process, entry=entry).pots
 
 
 def _rules_for(process, pot: Pot) -> ballot_rules.BallotRules:
@@ -676,11 +675,14 @@ _PROBLEM_MESSAGES = {
 }
 
 
-def ballot_check(*, process, pot: Pot, choices: Choices) -> list[tuple[str, int]]:
-    """The choices as stored, or ``BallotInvalid`` naming every problem."""
+def ballot_check(
+    *, process, pot: Pot, choices: Choices, costs: Mapping[str, int] | None = None
+) -> list[tuple[str, int]]:
+    """The choices as stored, or ``BallotInvalid`` naming every problem. ``costs``: the
+    pot's projects as read for this request already (``BallotSheet.costs``)."""
     as_text = [(str(proposal_id), int(points)) for proposal_id, points in choices]
     problems = ballot_rules.ballot_problems(
-        _rules_for(process, pot), as_text, ballot_costs(pot=pot)
+        _rules_for(process, pot), as_text, ballot_costs(pot=pot) if costs is None else costs
     )
     if problems:
         messages = [str(_PROBLEM_MESSAGES[p.code](p.values)) for p in problems]
@@ -694,29 +696,75 @@ def ballot_cast(
     entry: RegisterEntry,
     choices_by_pot: Mapping[int, Choices],
     receipt: str | None = None,
+    new_receipt: str | None = None,
+    sheet: BallotSheet | None = None,
 ) -> str:
     """Cast (or, with the receipt, change) this voter's ballots; returns the receipt.
 
-    Only pots with choices get a ballot; a voter may leave a pot out."""
+    Only pots with choices get a ballot; a voter may leave a pot out. ``new_receipt``: the
+    receipt a first ballot gets, drawn when the voter was shown the confirmation (so that a
+    retried cast can be recognised, ``ballot_already_cast``); drawn here without it.
+    ``sheet``: the voter's ballot paper as read for this request already."""
     _require_kind(process)
     if not process_allows(process=process, action=Action.VOTE):
         raise BudgetingError(_("The vote is not open."))
-    allowed = {pot.pk: pot for pot in pots_for_entry(process=process, entry=entry)}
+    checked = _ballots_checked(
+        process=process,
+        sheet=sheet or ballot_sheet(process=process, entry=entry),
+        choices_by_pot=choices_by_pot,
+    )
+    if receipt is None:
+        first = codes.receipt_new() if new_receipt is None else codes.normalise(new_receipt)
+        return _ballot_first(process=process, entry=entry, checked=checked, receipt=first)
+    return _ballot_change(process=process, entry=entry, checked=checked, receipt=receipt)
+
+
+def _ballots_checked(
+    *, process, sheet: BallotSheet, choices_by_pot: Mapping[int, Choices]
+) -> dict[int, list[tuple[str, int]]]:
     if not choices_by_pot or not any(choices_by_pot.values()):
         raise BallotInvalid(_("Please choose at least one project."))
     checked = {}
     for pot_id, choices in choices_by_pot.items():
-        if pot_id not in allowed:
+        pot = sheet.pot(pot_id)
+        if pot is None:
             raise BallotInvalid(_("You cannot vote in this pot."))
         if choices:
-            checked[pot_id] = ballot_check(process=process, pot=allowed[pot_id], choices=choices)
-    if receipt is None:
-        return _ballot_first(process=process, entry=entry, checked=checked)
-    return _ballot_change(process=process, entry=entry, checked=checked, receipt=receipt)
+            checked[pot_id] = ballot_check(
+                process=process, pot=pot, choices=choices, costs=sheet.costs(pot_id)
+            )
+    return checked
 
 
-def _ballot_first(*, process, entry: RegisterEntry, checked: Mapping[int, list]) -> str:
-    receipt = codes.receipt_new()
+def ballot_already_cast(
+    *, process, entry_id: int, receipt: str, choices_by_pot: Mapping[int, Choices]
+) -> bool:
+    """These very ballots are stored under this receipt for this entry: a cast sent again
+    (a reload after a lost answer, a second press of the button) is answered with the same
+    receipt instead of "already voted"."""
+    try:
+        receipt = codes.normalise(receipt)
+    except codes.CodeError:
+        return False
+    tag = codes.change_tag(receipt, entry_id=entry_id)
+    stored = {
+        ballot.pot_id: ballot.choices
+        for ballot in Ballot.objects.filter(
+            process=process, receipt_hash=codes.receipt_hash(receipt)
+        ).only("pot_id", "choices", "change_tag")
+        if hmac.compare_digest(ballot.change_tag, tag)
+    }
+    sent = {
+        pot_id: sorted([str(pid), int(points)] for pid, points in choices)
+        for pot_id, choices in choices_by_pot.items()
+        if choices
+    }
+    return bool(stored) and {pot: sorted(c) for pot, c in stored.items()} == sent
+
+
+def _ballot_first(
+    *, process, entry: RegisterEntry, checked: Mapping[int, list], receipt: str
+) -> str:
     with transaction.atomic():
         # The guard and the mark in one statement: two requests with the same code cannot both
         # pass it, on PostgreSQL and on SQLite alike.

@@ -23,8 +23,19 @@ def process_list(*, city) -> QuerySet[Process]:
     )
 
 
-def process_get(*, city, process_id: int) -> Process:
-    return get_object_or_404(process_list(city=city), pk=process_id)
+def process_get(*, city, process_id: int, with_links: bool = True) -> Process:
+    """The city's process with this id, or 404. ``with_links=False``: without what links it
+    to other pages (a vote step needs only the process and its phases: two queries)."""
+    if with_links:
+        return get_object_or_404(process_list(city=city), pk=process_id)
+    process = get_object_or_404(
+        Process.objects.filter(city=city).prefetch_related(
+            Prefetch("phases", queryset=Phase.objects.order_by("position"))
+        ),
+        pk=process_id,
+    )
+    process.city = city
+    return process
 
 
 def role_list(*, city, viewer) -> QuerySet[CityRole]:

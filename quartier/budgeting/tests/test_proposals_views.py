@@ -242,6 +242,46 @@ def test_an_empty_district_says_so_and_what_to_do(client, vote, pots):
     assert "Find an idea to grow into a project" in page
 
 
+@pytest.fixture
+def placed(vote, pots, resident, idea):
+    """Four proposals, three of them in the Borsigplatz's district: a city-wide one placed
+    there, a city-wide one from an idea there, one of the district's pot; and one nowhere."""
+    city_wide, local, _empty = pots
+    return {
+        "Fountain": propose(
+            vote, city_wide, resident, title="Fountain", lat=BORSIGPLATZ[0], lon=BORSIGPLATZ[1]
+        ),
+        "Shade": propose(vote, city_wide, resident, title="Shade", idea=idea),
+        "Benches": propose(vote, local, resident, title="Benches"),
+        "Website": propose(vote, city_wide, resident, title="Website"),
+    }
+
+
+def test_a_districts_list_shows_the_city_wide_projects_placed_in_it(
+    client, vote, pots, placed, borsig
+):
+    assert [p.district for p in placed.values()] == [borsig, borsig, borsig, None]
+    page = client.get(url("budget_proposals", vote), {"district": borsig.slug}).content.decode()
+    for shown in ("Fountain", "Shade", "Benches"):
+        assert shown in page
+    assert "Website" not in page
+    other = client.get(url("budget_proposals", vote), {"district": pots[2].district.slug})
+    assert "Fountain" not in other.content.decode()
+
+
+def test_the_migration_gives_existing_proposals_their_district(placed, borsig):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("quartier.budgeting.migrations.0003_proposal_district")
+    Proposal.objects.update(district=None)
+    migration.districts_filled(apps, None)
+    for proposal in placed.values():
+        proposal.refresh_from_db()
+    assert [p.district for p in placed.values()] == [borsig, borsig, borsig, None]
+
+
 def test_the_list_pages_and_needs_no_query_per_row(client, vote, pots, resident, idea):
     city_wide, local, _empty = pots
     for number in range(30):  # past the rate limit of one author: written directly

@@ -138,6 +138,22 @@ def test_overview_links_to_the_set_up_pages_for_administrators(admin_client, vot
         assert f"{D}/{vote.pk}/{page}/" in text
 
 
+def test_overview_links_the_city_staff_to_their_work_and_nobody_else(
+    client, vote, city_admin, resident
+):
+    from quartier.budgeting.permissions import can_close_vote
+
+    client.force_login(city_admin)
+    text = client.get(f"{D}/{vote.pk}/").content.decode()
+    assert f'href="{D}/{vote.pk}/review/"' in text and f'href="{D}/{vote.pk}/paper/"' in text
+    assert "Enter paper ballots" in text
+    closable = can_close_vote(user=city_admin, process=vote)
+    assert (f'href="{D}/{vote.pk}/close/"' in text) == closable
+    client.force_login(resident)
+    text = client.get(f"{D}/{vote.pk}/").content.decode()
+    assert "/review/" not in text and "/paper/" not in text and "Work of the city staff" not in text
+
+
 def test_overview_is_404_for_another_kind_or_city(client, dortmund, other_city, vote):
     map_process = Process.objects.filter(city=dortmund, kind=ProcessKind.OPINION_MAP).first()
     assert map_process is not None

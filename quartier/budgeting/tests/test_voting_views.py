@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.sessions.models import Session
+from django.core import signing
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -113,9 +114,28 @@ def pick(pot, *projects):
     return {f"pot-{pot.pk}": [str(p.pk) for p in projects]}
 
 
-def cast(client, vote, pot, *projects, receipt=""):
-    data = pick(pot, *projects) | ({"receipt": receipt} if receipt else {})
-    return client.post(url("budget_vote_cast", vote), data)
+def promise_in(response) -> str:
+    """The signed receipt promise the confirmation page carries to the cast."""
+    match = re.search(r'name="promise" value="([^"]+)"', response.content.decode())
+    assert match, response.content.decode()[:2000]
+    return match.group(1)
+
+
+def confirm(client, vote, pot, *projects, receipt=""):
+    """The confirmation step: the ballot checked, as the "Check my choices" button sends it."""
+    data = {"step": "check"} | pick(pot, *projects) | ({"receipt": receipt} if receipt else {})
+    return client.post(url("budget_vote_ballot", vote), data)
+
+
+def cast(client, vote, pot, *projects, receipt="", promise=None):
+    """Cast as a browser does: the confirmation page, then its cast button (whose form carries
+    the choices and the page's promise)."""
+    if promise is None:
+        checked = confirm(client, vote, pot, *projects, receipt=receipt)
+        if checked.status_code != 200 or 'name="promise"' not in checked.content.decode():
+            return checked
+        promise = promise_in(checked)
+    return client.post(url("budget_vote_cast", vote), pick(pot, *projects) | {"promise": promise})
 
 
 def receipt_in(response) -> str:
@@ -340,10 +360,9 @@ def test_a_points_ballot_takes_whole_points(client, dortmund, city_admin, reside
     text = bad.content.decode()
     assert bad.status_code == 400 and "Points are whole numbers, e.g. 3." in text
     assert 'value="4"' in text  # the readable choice is kept
-    done = client.post(
-        url("budget_vote_cast", process),
-        {field: "3", f"pot-{pot.pk}-{projects[1].pk}": "2"},
-    )
+    good = {field: "3", f"pot-{pot.pk}-{projects[1].pk}": "2"}
+    checked = client.post(url("budget_vote_ballot", process), {"step": "check", **good})
+    done = client.post(url("budget_vote_cast", process), good | {"promise": promise_in(checked)})
     assert done.status_code == 200
     assert sorted(Ballot.objects.get(process=process).choices) == sorted(
         [[str(projects[0].pk), 3], [str(projects[1].pk), 2]]
@@ -353,28 +372,64 @@ def test_a_points_ballot_takes_whole_points(client, dortmund, city_admin, reside
 # --- Double submit, changing the ballot -------------------------------------------------------
 
 
-def test_pressing_cast_twice_casts_one_ballot(client, vote, city_admin):
+def test_pressing_cast_twice_casts_one_ballot_and_shows_the_same_receipt(client, vote, city_admin):
     process, pot, projects = vote
     enter(client, process, issue(process, city_admin)[0])
-    assert cast(client, process, pot, projects[0]).status_code == 200
-    again = cast(client, process, pot, projects[0])
-    assert again.status_code == 409
-    assert "Your ballot has been cast already, and it counts once." in again.content.decode()
+    promise = promise_in(confirm(client, process, pot, projects[0]))
+    first = cast(client, process, pot, projects[0], promise=promise)
+    assert first.status_code == 200
+    # The same form again (a second press, or a reload after the answer was lost).
+    again = cast(client, process, pot, projects[0], promise=promise)
+    assert again.status_code == 200 and receipt_in(again) == receipt_in(first)
+    assert Ballot.objects.filter(process=process).count() == 1
+
+
+def test_a_cast_whose_answer_was_lost_gets_its_receipt_on_retry(client, vote, city_admin):
+    """The worker died after the commit and before the session was saved: the retry finds
+    the session still holding the code, and the ballot stored."""
+    process, pot, projects = vote
+    enter(client, process, issue(process, city_admin)[0])
+    held = client.session[SESSION_KEY % process.pk]
+    promise = promise_in(confirm(client, process, pot, projects[0]))
+    first = cast(client, process, pot, projects[0], promise=promise)
+    session = client.session
+    session[SESSION_KEY % process.pk] = held
+    session.save()
+    again = cast(client, process, pot, projects[0], promise=promise)
+    assert again.status_code == 200 and receipt_in(again) == receipt_in(first)
     assert Ballot.objects.filter(process=process).count() == 1
 
 
 def test_two_tabs_casting_at_once_cast_one_ballot(client, vote, city_admin):
     process, pot, projects = vote
     enter(client, process, issue(process, city_admin)[0])
-    # A second tab sends the same form with the session as it was before the first cast.
-    held = client.session[SESSION_KEY % process.pk]
-    assert cast(client, process, pot, projects[0]).status_code == 200
-    session = client.session
-    session[SESSION_KEY % process.pk] = held
-    session.save()
-    again = cast(client, process, pot, projects[1])
+    # Two tabs reach the confirmation with different choices; both press "cast".
+    first_tab = promise_in(confirm(client, process, pot, projects[0]))
+    second_tab = promise_in(confirm(client, process, pot, projects[1]))
+    assert cast(client, process, pot, projects[0], promise=first_tab).status_code == 200
+    again = cast(client, process, pot, projects[1], promise=second_tab)
     assert again.status_code == 409 and "already" in again.content.decode()
+    assert 'id="receipt-code"' not in again.content.decode()
+    # Not even the first tab's choices with the second tab's promise show a receipt.
+    mixed = cast(client, process, pot, projects[0], promise=second_tab)
+    assert mixed.status_code == 409 and 'id="receipt-code"' not in mixed.content.decode()
     assert Ballot.objects.filter(process=process).count() == 1
+
+
+def test_a_cast_without_the_confirmations_promise_casts_nothing(client, vote, city_admin):
+    process, pot, projects = vote
+    first, second = issue(process, city_admin, count=2)
+    enter(client, process, first)
+    others = promise_in(confirm(client, process, pot, projects[0]))
+    enter(client, process, second)
+    forged = signing.dumps(
+        {"entry": 10**6, "receipt": codes.receipt_new(), "change": False},
+        salt="another salt",
+    )
+    for promise in ("", "garbage", forged, others):
+        sent = cast(client, process, pot, projects[0], promise=promise)
+        assert sent.status_code == 302 and sent.url == url("budget_vote_ballot", process)
+    assert not Ballot.objects.filter(process=process).exists()
 
 
 def test_changing_the_ballot_with_the_receipt(client, vote, city_admin):

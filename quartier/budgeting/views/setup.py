@@ -33,7 +33,10 @@ from ..allocation import split_by_population
 from ..forms_setup import CodesForm, PotForm, SplitForm, VoteForm
 from ..models import CodeBatch, Pot
 from ..permissions import (
+    can_close_vote,
+    can_enter_paper_ballots,
     can_manage_vote,
+    can_see_review_queue,
     can_set_up_votes,
     can_view_results,
     results_computed,
@@ -158,8 +161,24 @@ def overview(request, city_slug: str, process_id: int):
                 else None,
             },
             "can_manage": can_manage_vote(user=request.user, process=process),
+            "staff_links": _staff_links(request.user, process),
         },
     )
+
+
+def _staff_links(user, process) -> list[tuple[str, str]]:
+    """The city staff's work on this vote, as far as this person's role and the phase allow."""
+    wanted = [
+        (can_see_review_queue, "budget_review_queue", _("Review the proposals")),
+        (can_enter_paper_ballots, "budget_paper", _("Enter paper ballots")),
+        (can_close_vote, "budget_close", _("Close the vote and count")),
+    ]
+    links = [
+        (label, page_link(name, process))
+        for allowed, name, label in wanted
+        if allowed(user=user, process=process)
+    ]
+    return [(label, href) for label, href in links if href is not None]
 
 
 # --- Setting up a vote ---------------------------------------------------------------------------

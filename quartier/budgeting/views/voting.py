@@ -15,7 +15,9 @@ that time joins to no ballot. Casting replaces the entry id by a plain "cast" ma
 second press of the button is told "already voted"), which names no entry and no ballot. The
 receipt is rendered straight into the response of the cast (never through the messages
 framework, whose fallback storage keeps messages in the database session) and, when a
-ballot is changed, travels only in the forms the voter posts.
+ballot is changed, travels only in the forms the voter posts. The confirmation's cast form
+carries the receipt the cast will give as a signed promise, so that a cast sent again gets the
+same receipt (ADR 0005, "A cast is idempotent").
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.contrib import messages
+from django.core import signing
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -50,7 +53,8 @@ from ..forms_voting import (
 )
 from ..permissions import can_vote_with_account, vote_open, vote_proof
 from ..selectors import (
-    ballot_projects,
+    BallotSheet,
+    ballot_sheet,
     prize_money_get,
     register_entry_get,
     vote_phase_dates,
@@ -64,7 +68,7 @@ CAST = "cast"
 
 def _vote(request, city_slug: str, process_id: int):
     city = city_for_request(request, city_slug)
-    return city, prize_money_get(city=city, process_id=process_id)
+    return city, prize_money_get(city=city, process_id=process_id, with_links=False)
 
 
 def _session_entry(request, process):
@@ -285,12 +289,12 @@ class PotBallot:
         return [row for row in self.projects if row.checked or row.points]
 
 
-def _pot_ballots(process, entry, choices=None, problems=None) -> list[PotBallot]:
+def _pot_ballots(process, sheet: BallotSheet, choices=None, problems=None) -> list[PotBallot]:
     kind = process.options["ballot"]["kind"]
     choices, problems = choices or {}, problems or {}
     out = []
-    for pot in services.pots_for_entry(process=process, entry=entry):
-        proposals = ballot_projects(pot=pot)
+    for pot in sheet.pots:
+        proposals = sheet.projects[pot.pk]
         chosen = dict(choices.get(pot.pk, []))
         rows = [
             ProjectRow(
@@ -304,7 +308,7 @@ def _pot_ballots(process, entry, choices=None, problems=None) -> list[PotBallot]
             for p in proposals
         ]
         rules = _rules(process, pot)
-        costs = {str(p.pk): p.effective_cost for p in proposals}
+        costs = sheet.costs(pot.pk)
         known = [(pid, pts) for pid, pts in choices.get(pot.pk, []) if str(pid) in costs]
         out.append(
             PotBallot(
@@ -319,9 +323,9 @@ def _pot_ballots(process, entry, choices=None, problems=None) -> list[PotBallot]
 
 
 def _ballot_page(
-    request, city, process, entry, *, choices=None, problems=None, receipt="", status=200
+    request, city, process, sheet, *, choices=None, problems=None, receipt="", status=200
 ):
-    pots = _pot_ballots(process, entry, choices, problems)
+    pots = _pot_ballots(process, sheet, choices, problems)
     texts = summary_texts()
     texts["money"] = euros(0).replace("0", "%(amount)s", 1)
     return render(
@@ -341,21 +345,22 @@ def _ballot_page(
     )
 
 
-def _parse(request, process, entry):
+def _parse(request, process, sheet: BallotSheet):
     kind = process.options["ballot"]["kind"]
-    pots = services.pots_for_entry(process=process, entry=entry)
-    projects = {pot.pk: [p.pk for p in ballot_projects(pot=pot)] for pot in pots}
-    return ballot_from_post(request.POST, kind=kind, pots=pots, projects=projects)
+    projects = {pot_id: [p.pk for p in listed] for pot_id, listed in sheet.projects.items()}
+    return ballot_from_post(request.POST, kind=kind, pots=sheet.pots, projects=projects)
 
 
-def _problems(process, entry, choices, problems) -> dict[int, list[str]]:
+def _problems(process, sheet: BallotSheet, choices, problems) -> dict[int, list[str]]:
     """Every problem of every pot, in the service's words (``services.ballot_check``)."""
     found = {pot_id: list(msgs) for pot_id, msgs in problems.items()}
-    pots = {pot.pk: pot for pot in services.pots_for_entry(process=process, entry=entry)}
     for pot_id, chosen in choices.items():
-        if chosen and pot_id not in found:
+        pot = sheet.pot(pot_id)
+        if chosen and pot is not None and pot_id not in found:
             try:
-                services.ballot_check(process=process, pot=pots[pot_id], choices=chosen)
+                services.ballot_check(
+                    process=process, pot=pot, choices=chosen, costs=sheet.costs(pot_id)
+                )
             except BallotInvalid as error:
                 found[pot_id] = error.problems
     return found
@@ -520,35 +525,59 @@ def vote_ballot(request, city_slug: str, process_id: int):
     receipt = _typed_receipt(request) if request.method == "POST" else ""
     if entry.voted and not receipt:
         return _voted_page(request, city, process)
+    sheet = ballot_sheet(process=process, entry=entry)
     if request.method == "GET":
-        return _ballot_page(request, city, process, entry)
-    parsed = _parse(request, process, entry)
+        return _ballot_page(request, city, process, sheet)
+    parsed = _parse(request, process, sheet)
     if request.POST.get("step") == "edit":
-        return _ballot_page(request, city, process, entry, choices=parsed.choices, receipt=receipt)
-    problems = _problems(process, entry, parsed.choices, parsed.problems)
+        return _ballot_page(request, city, process, sheet, choices=parsed.choices, receipt=receipt)
+    problems = _problems(process, sheet, parsed.choices, parsed.problems)
     if not problems and not any(parsed.choices.values()):
-        problems = {
-            pot.pk: [_("Please choose at least one project.")]
-            for pot in services.pots_for_entry(process=process, entry=entry)[:1]
-        }
+        problems = {pot.pk: [_("Please choose at least one project.")] for pot in sheet.pots[:1]}
     if problems:
         return _ballot_page(
             request,
             city,
             process,
-            entry,
+            sheet,
             choices=parsed.choices,
             problems=problems,
             receipt=receipt,
             status=400,
         )
-    return _confirm_page(request, city, process, entry, parsed.choices, receipt)
+    return _confirm_page(request, city, process, entry, sheet, parsed.choices, receipt)
 
 
-def _confirm_page(request, city, process, entry, choices, receipt):
+# The receipt a cast will give, drawn for the confirmation and signed with the entry it is
+# for: a cast sent again after its answer was lost gets the same receipt, not "already
+# voted". The server keeps nothing of it; the signature keeps a voter from choosing one.
+PROMISE_SALT = "quartier.budgeting.receipt-promise:%d"  # % process id
+
+
+def _promise(process, entry, receipt: str) -> str:
+    return signing.dumps(
+        {"entry": entry.pk, "receipt": receipt or codes.receipt_new(), "change": bool(receipt)},
+        salt=PROMISE_SALT % process.pk,
+    )
+
+
+def _promised(request, process) -> dict | None:
+    try:
+        promise = signing.loads(
+            str(request.POST.get("promise", ""))[:400], salt=PROMISE_SALT % process.pk
+        )
+    except signing.BadSignature:
+        return None
+    if not isinstance(promise, dict) or not isinstance(promise.get("entry"), int):
+        return None
+    return promise
+
+
+def _confirm_page(request, city, process, entry, sheet, choices, receipt):
     kind = process.options["ballot"]["kind"]
-    pots = [p for p in _pot_ballots(process, entry, choices) if p.chosen]
-    skipped = [p for p in _pot_ballots(process, entry, choices) if not p.chosen]
+    ballots = _pot_ballots(process, sheet, choices)
+    pots = [p for p in ballots if p.chosen]
+    skipped = [p for p in ballots if not p.chosen]
     return render(
         request,
         "budgeting/voting/confirm.html",
@@ -560,6 +589,7 @@ def _confirm_page(request, city, process, entry, choices, receipt):
             "kind": kind,
             "hidden": ballot_as_hidden_fields(choices, kind=kind),
             "receipt": receipt,
+            "promise": _promise(process, entry, receipt),
         },
     )
 
@@ -568,20 +598,28 @@ def _confirm_page(request, city, process, entry, choices, receipt):
 @require_POST
 def vote_cast(request, city_slug: str, process_id: int):
     city, process = _vote(request, city_slug, process_id)
+    promise = _promised(request, process)
     entry, refusal = _voter(request, city, process)
     if refusal is not None:
-        return refusal
-    receipt = _typed_receipt(request)
+        return _sent_again(request, city, process, promise) or refusal
+    if promise is None or promise["entry"] != entry.pk:
+        # A form from before this step (or made up): the choices come back to be confirmed.
+        messages.info(request, _("Please check your choices and cast your ballot again."))
+        return redirect("budget_vote_ballot", city.slug, process.pk)
+    receipt = promise["receipt"] if promise["change"] else ""
     if entry.voted and not receipt:
-        return _voted_page(request, city, process, status=409, just_cast=True)
-    parsed = _parse(request, process, entry)
-    problems = _problems(process, entry, parsed.choices, parsed.problems)
+        return _sent_again(request, city, process, promise) or _voted_page(
+            request, city, process, status=409, just_cast=True
+        )
+    sheet = ballot_sheet(process=process, entry=entry)
+    parsed = _parse(request, process, sheet)
+    problems = _problems(process, sheet, parsed.choices, parsed.problems)
     if problems:
         return _ballot_page(
             request,
             city,
             process,
-            entry,
+            sheet,
             choices=parsed.choices,
             problems=problems,
             receipt=receipt,
@@ -593,9 +631,13 @@ def vote_cast(request, city_slug: str, process_id: int):
             entry=entry,
             choices_by_pot={pot_id: c for pot_id, c in parsed.choices.items() if c},
             receipt=receipt or None,
+            new_receipt=None if receipt else promise["receipt"],
+            sheet=sheet,
         )
     except AlreadyVoted:
-        return _voted_page(request, city, process, status=409, just_cast=True)
+        return _sent_again(request, city, process, promise) or _voted_page(
+            request, city, process, status=409, just_cast=True
+        )
     except ReceiptRefused as error:
         return _voted_page(request, city, process, error=error.message, status=400)
     except BallotInvalid as error:
@@ -604,7 +646,7 @@ def vote_cast(request, city_slug: str, process_id: int):
             request,
             city,
             process,
-            entry,
+            sheet,
             choices=parsed.choices,
             problems={first: error.problems} if first is not None else {},
             receipt=receipt,
@@ -614,17 +656,41 @@ def vote_cast(request, city_slug: str, process_id: int):
         messages.error(request, error.message)
         return redirect("budget_vote", city.slug, process.pk)
     _session_cast(request, process)
-    response = render(
+    return _receipt_page(request, city, process, kept, changed=bool(receipt))
+
+
+def _receipt_page(request, city, process, receipt: str, *, changed: bool) -> HttpResponse:
+    return render(
         request,
         "budgeting/voting/receipt.html",
         {
             "city": city,
             "process": process,
-            "receipt": codes.formatted(kept),
-            "changed": bool(receipt),
+            "receipt": codes.formatted(receipt),
+            "changed": changed,
         },
     )
-    return response
+
+
+def _sent_again(request, city, process, promise) -> HttpResponse | None:
+    """The receipt page again when this very cast is stored already (its answer was lost, or
+    the button was pressed twice); None when it is not. Only the holder of the signed
+    promise from the confirmation gets here, and learns nothing that page did not show."""
+    if promise is None:
+        return None
+    entry = register_entry_get(process=process, entry_id=promise["entry"])
+    if entry is None or not entry.voted:
+        return None
+    parsed = _parse(request, process, ballot_sheet(process=process, entry=entry))
+    stored = services.ballot_already_cast(
+        process=process,
+        entry_id=entry.pk,
+        receipt=promise["receipt"],
+        choices_by_pot=parsed.choices,
+    )
+    if not stored:
+        return None
+    return _receipt_page(request, city, process, promise["receipt"], changed=promise["change"])
 
 
 @never_cache
@@ -649,7 +715,7 @@ def vote_change(request, city_slug: str, process_id: int):
         request,
         city,
         process,
-        entry,
+        ballot_sheet(process=process, entry=entry),
         choices=current,
         receipt=codes.normalise(form.cleaned_data["receipt"]),
     )
