@@ -54,6 +54,7 @@ VENV_BIN = base.VENV_BIN
 BENCH_DB = "quartier_bench_vote"
 HOST = base.HOST
 TARGET_RATIO = 0.25
+CORES = os.cpu_count() or 1
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 PROMISE = re.compile(r'name="promise" value="([^"]+)"')
 RECEIPT = re.compile(r"\b([0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4})\b")
@@ -391,7 +392,9 @@ def main() -> int:
             flush=True,
         )
 
+        client_cpu = time.process_time()
         floor = floor_rps(server, args.concurrency, args.floor_seconds)
+        floor_client_share = (time.process_time() - client_cpu) / args.floor_seconds / CORES
         print(f"Floor: /healthz {floor:,.0f} requests/s", flush=True)
 
         import random
@@ -462,7 +465,9 @@ def main() -> int:
                             os.kill(victims[0], signal.SIGKILL)
                             killed.append(victims[0])
 
+        client_cpu = time.process_time()
         seconds = run(cast_thread)
+        cast_client_share = (time.process_time() - client_cpu) / seconds / CORES
 
         race_outcomes = [
             race(server, origin, paths, code, [str(projects[0])]) for code in issued[args.ballots :]
@@ -501,6 +506,7 @@ def main() -> int:
             ("Races (2 clients, 1 code)", f"{len(race_outcomes)}: " + ("one receipt and one refusal each" if race_ok else str([[o.status for o in p] for p in race_outcomes]))),
             ("Errors", f"{len(errors)} {errors[:5]}"),
             ("Floor (/healthz)", f"{floor:,.0f} requests/s"),
+            ("The clients' CPU", f"{floor_client_share:.0%} of the machine during the floor, {cast_client_share:.0%} during the casts"),
             ("Ratio to the floor", f"{ratio:.2f} (target >= {TARGET_RATIO:.2f}): " + ("MET" if ratio >= TARGET_RATIO else "MISSED")),
             ("Stored, not acknowledged", f"{unacknowledged}"),
             ("A code used twice", "NO" if not twice else "YES"),

@@ -1491,6 +1491,15 @@ URL_ROWS: list[Row] = [
         data={"title": ""},
         state=lambda w, user: Process.objects.get(pk=w.prize_money.pk).title,
     ),
+    url_row(
+        "budget_settings",
+        "POST",
+        PM + "settings/",
+        only(CITY_ADMINS, went(PM)),
+        label="saved",
+        data=NEW_VOTE_FORM | {"title": "Renamed by the matrix"},
+        state=lambda w, user: Process.objects.get(pk=w.prize_money.pk).title,
+    ),
     url_row("budget_pots", "GET", PM + "pots/", only(CITY_ADMINS, OK)),
     url_row("budget_pots", "GET", PM + "pots/?total=1200&unit=1", only(CITY_ADMINS, OK)),
     url_row(
