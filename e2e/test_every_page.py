@@ -200,6 +200,7 @@ VISITS = [
     Visit("budget_review", CITY_ADMIN, D + "/prize-money/{prize_vote}/review/{long_proposal}/"),
     # Setting up a prize-money vote: the public overview, the administrators' pages.
     Visit("budget_overview", ANONYMOUS, D + "/prize-money/{prize_vote}/"),
+    Visit("budget_overview", CITY_ADMIN, D + "/prize-money/{prize_vote}/", label="staff links"),
     Visit("budget_overview", ANONYMOUS, D + "/prize-money/{process}/", label="long title"),
     Visit("budget_new", CITY_ADMIN, D + "/prize-money/new/"),
     Visit("budget_settings", CITY_ADMIN, D + "/prize-money/{prize_vote}/settings/"),
