@@ -632,11 +632,6 @@ def register_entry_for_account(
 Choices = Sequence[tuple[int, int]]  # (proposal id, points)
 
 
-def pots_for_entry(*, process, entry: RegisterEntry) -> list[Pot]:
-    """The pots this voter may vote in: the city-wide pot and their district's."""
-    return ballot_sheet(process=process, entry=entry).pots
-
-
 def _rules_for(process, pot: Pot) -> ballot_rules.BallotRules:
     ballot = process.options["ballot"]
     return ballot_rules.BallotRules(
