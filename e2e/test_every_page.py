@@ -292,7 +292,13 @@ def content_build() -> tuple[dict, dict[str, object]]:
         vote_cast,
     )
     from quartier.ideas.models import Idea
-    from quartier.ideas.services import comment_add, idea_submit, idea_update, idea_withdraw
+    from quartier.ideas.services import (
+        comment_add,
+        comment_resolve,
+        idea_submit,
+        idea_update,
+        idea_withdraw,
+    )
     from quartier.moderation.services import content_hide, premoderation_set, report_create
     from quartier.participation.services import PhaseSpec, process_create
 
@@ -335,6 +341,11 @@ def content_build() -> tuple[dict, dict[str, object]]:
         idea=long_idea, author=neighbour, body=f"{LONG_WORD}{LONG_WORD} – siehe {LONG_URL} " * 3
     )
     comment_add(idea=long_idea, author=resident, body=LONG_WORD, parent=long_comment)
+    # A question still open (its author sees the form to mark it answered) and an answered
+    # concern that links the version answering it.
+    comment_add(idea=long_idea, author=neighbour, body=f"Wer pflegt {LONG_WORD}?", kind="question")
+    concern = comment_add(idea=long_idea, author=neighbour, body="Zu laut?", kind="concern")
+    comment_resolve(comment=concern, actor=resident, revision_number=2)
     withdrawn = submit(resident, "Ein Bücherschrank", "Bücher zum Tauschen.", "-")
     idea_withdraw(idea=withdrawn, user=resident, reason=f"Gibt es schon: {LONG_URL}")
     hidden = submit(neighbour, "Werbung", "Kaufen!", "-")

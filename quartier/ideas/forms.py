@@ -8,7 +8,7 @@ from quartier.accounts.models import InnovatorType
 from quartier.cities.models import City
 from quartier.core.form_fields import COORDINATE, CoordinateField  # noqa: F401 - shared field
 
-from .models import InnovationKind, Stage
+from .models import CommentKind, InnovationKind, Stage
 from .selectors import SORT_ORDERS, IdeaFilters
 
 
@@ -213,3 +213,15 @@ class CommentForm(forms.Form):
         label=_("Your comment"), max_length=2_000, widget=forms.Textarea(attrs={"rows": 3})
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Absent (a reply, an old form): a plain comment.
+    kind = forms.ChoiceField(label=_("This is a"), choices=CommentKind.choices, required=False)
+
+    def clean_kind(self) -> str:
+        return self.cleaned_data.get("kind") or CommentKind.COMMENT
+
+
+class ResolveForm(forms.Form):
+    """The revision of the idea that answers (optional) or, with ``reopen``, open it again."""
+
+    revision = forms.IntegerField(label=_("Answered by version"), required=False, min_value=1)
+    reopen = forms.BooleanField(required=False)

@@ -24,6 +24,16 @@ class Stage(models.TextChoices):
     IDEA = "idea", _("Idea")
 
 
+class CommentKind(models.TextChoices):
+    """What a top-level comment is. Questions, concerns and suggestions wait for the idea's
+    people to answer, address or take them up; a plain comment waits for nothing."""
+
+    COMMENT = "comment", _("Comment")
+    QUESTION = "question", _("Question")
+    CONCERN = "concern", _("Concern")
+    SUGGESTION = "suggestion", _("Suggestion")
+
+
 class Source(models.TextChoices):
     ONLINE = "online", _("Online")
     ANALOG = "analog", _("Analog (paper card)")
@@ -181,7 +191,23 @@ class Comment(Moderated):
         "self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies"
     )
     body = models.TextField(_("comment"), max_length=2_000)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=CommentKind.choices, default=CommentKind.COMMENT
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    # A question answered, a concern addressed, a suggestion taken up: when, by whom, and
+    # the revision of the idea that does it (if one does).
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    resolved_revision = models.ForeignKey(
+        "IdeaRevision", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -191,6 +217,11 @@ class Comment(Moderated):
 
     def __str__(self) -> str:
         return self.body[:60]
+
+    @property
+    def awaits_answer(self) -> bool:
+        """A question, concern or suggestion nobody has answered, addressed or taken up yet."""
+        return self.kind != CommentKind.COMMENT and self.resolved_at is None
 
 
 class Support(models.Model):

@@ -37,6 +37,12 @@ def can_edit_idea(*, user, idea) -> bool:
     return can_participate(user=user) and not idea.is_hidden and not idea.is_withdrawn
 
 
+def can_answer_for_idea(*, user, idea) -> bool:
+    """Mark the idea's questions answered, its concerns addressed, its suggestions taken up:
+    whoever edits the idea (its author; later its team), while it is public."""
+    return can_edit_idea(user=user, idea=idea)
+
+
 def can_withdraw_idea(*, user, idea) -> bool:
     return can_edit_idea(user=user, idea=idea)
 

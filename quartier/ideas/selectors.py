@@ -7,13 +7,13 @@ from dataclasses import dataclass
 from django.contrib.postgres.search import SearchQuery
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, When
 from django.http import Http404
 
 from quartier.cities.models import City, District
 from quartier.participation.permissions import can_moderate
 
-from .models import Comment, Idea, IdeaRevision, Support
+from .models import Comment, CommentKind, Idea, IdeaRevision, Support
 
 SORT_ORDERS = {
     "newest": ("-created_at", "-id"),
@@ -171,21 +171,45 @@ def _comments_visible_to(comments: QuerySet[Comment], *, viewer, city: City) -> 
     return comments.filter(Q(ever_published=True) | mine)
 
 
-def idea_comments(*, idea: Idea, viewer) -> list[Comment]:
-    """Top-level comments with their replies, oldest first, in two queries."""
+# How a thread can be sorted; the first is the default.
+COMMENT_ORDERS = ("open", "oldest", "newest")
+
+
+def idea_comments(*, idea: Idea, viewer, order: str = "open") -> QuerySet[Comment]:
+    """Top-level comments with their replies (two queries for a page of them). ``open``: the
+    questions, concerns and suggestions still waiting for an answer first, then oldest first;
+    ``oldest``; ``newest``. Replies are always oldest first, under their comment."""
     replies = _comments_visible_to(
         Comment.objects.select_related("author").order_by("created_at", "id"),
         viewer=viewer,
         city=idea.city,
     )
-    return list(
+    top = (
         _comments_visible_to(
             Comment.objects.filter(idea=idea, parent__isnull=True), viewer=viewer, city=idea.city
         )
-        .select_related("author")
+        .select_related("author", "resolved_revision")
         .prefetch_related(Prefetch("replies", queryset=replies))
-        .order_by("created_at", "id")
     )
+    if order == "newest":
+        return top.order_by("-created_at", "-id")
+    if order == "oldest":
+        return top.order_by("created_at", "id")
+    waiting = Q(resolved_at__isnull=True) & ~Q(kind=CommentKind.COMMENT)
+    return top.annotate(
+        answered_or_plain=Case(When(waiting, then=0), default=1, output_field=IntegerField())
+    ).order_by("answered_or_plain", "created_at", "id")
+
+
+def idea_open_questions(*, idea: Idea, viewer) -> int:
+    """How many questions, concerns and suggestions still wait for the idea's people."""
+    return _comments_visible_to(
+        Comment.objects.filter(idea=idea, parent__isnull=True, resolved_at__isnull=True)
+        .exclude(kind=CommentKind.COMMENT)
+        .filter(hidden_at__isnull=True),
+        viewer=viewer,
+        city=idea.city,
+    ).count()
 
 
 def idea_supported_by(*, idea: Idea, user) -> bool:

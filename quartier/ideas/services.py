@@ -21,8 +21,18 @@ from quartier.moderation.services import premoderation_fields
 from .errors import EditConflict, IdeaError
 from .images import image_check_size, image_process
 from .markdown import render_markdown
-from .models import Comment, Idea, IdeaImage, IdeaRevision, InnovationKind, Source, Support
+from .models import (
+    Comment,
+    CommentKind,
+    Idea,
+    IdeaImage,
+    IdeaRevision,
+    InnovationKind,
+    Source,
+    Support,
+)
 from .permissions import (
+    can_answer_for_idea,
     can_comment,
     can_edit_idea,
     can_enter_analog_idea,
@@ -171,8 +181,22 @@ def idea_unsupport(*, idea: Idea, user: User) -> bool:
     return bool(deleted)
 
 
-def comment_add(*, idea: Idea, author: User, body: str, parent: Comment | None = None) -> Comment:
+def comment_add(
+    *,
+    idea: Idea,
+    author: User,
+    body: str,
+    parent: Comment | None = None,
+    kind: str = CommentKind.COMMENT,
+) -> Comment:
+    """A comment, or (at the top level) a question, concern or suggestion for the idea."""
     _require_participant(author)
+    if kind not in CommentKind.values:
+        raise IdeaError(
+            _("Please choose whether this is a comment, question, concern or suggestion.")
+        )
+    if parent is not None and kind != CommentKind.COMMENT:
+        raise IdeaError(_("A reply is a comment; ask a question or raise a concern at the top."))
     if not can_comment(user=author, idea=idea):
         if idea.is_withdrawn:
             raise IdeaError(_("This idea has been withdrawn and takes no new comments."))
@@ -192,12 +216,47 @@ def comment_add(*, idea: Idea, author: User, body: str, parent: Comment | None =
     with transaction.atomic():
         held_back = premoderation_fields(city=idea.city)
         comment = Comment.objects.create(
-            idea=idea, author=author, body=body, parent=parent, **held_back
+            idea=idea, author=author, body=body, parent=parent, kind=kind, **held_back
         )
         # The count is of what the thread shows: a comment waiting for review counts once a
         # moderator has decided (see comment_after_moderation).
         if not held_back:
             Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+    return comment
+
+
+def comment_resolve(
+    *, comment: Comment, actor: User, revision_number: int | None = None
+) -> Comment:
+    """The question answered, the concern addressed, the suggestion taken up; optionally by a
+    revision of the idea (which the page links). Marking again moves the mark."""
+    idea = comment.idea
+    if not can_answer_for_idea(user=actor, idea=idea):
+        raise PermissionDenied(_("Only the idea's author marks its questions as answered."))
+    if comment.kind == CommentKind.COMMENT or comment.parent_id is not None:
+        raise IdeaError(_("Only questions, concerns and suggestions are marked as answered."))
+    if comment.is_hidden:
+        raise IdeaError(_("This comment is hidden and cannot be answered."))
+    revision = None
+    if revision_number is not None:
+        revision = IdeaRevision.objects.filter(idea=idea, number=revision_number).first()
+        if revision is None:
+            raise IdeaError(_("This idea has no version %(number)s.") % {"number": revision_number})
+    Comment.objects.filter(pk=comment.pk).update(
+        resolved_at=timezone.now(), resolved_by=actor, resolved_revision=revision
+    )
+    comment.refresh_from_db()
+    return comment
+
+
+def comment_reopen(*, comment: Comment, actor: User) -> Comment:
+    """Open again: the answer did not settle it after all."""
+    if not can_answer_for_idea(user=actor, idea=comment.idea):
+        raise PermissionDenied(_("Only the idea's author marks its questions as answered."))
+    Comment.objects.filter(pk=comment.pk).update(
+        resolved_at=None, resolved_by=None, resolved_revision=None
+    )
+    comment.refresh_from_db()
     return comment
 
 
@@ -366,6 +425,7 @@ def personal_data_comments(*, user: User) -> list[dict]:
             "id": comment.pk,
             "idea": comment.idea_id,
             "body": comment.body,
+            "kind": comment.kind,
             "created_at": comment.created_at.isoformat(),
         }
         for comment in Comment.objects.filter(author=user)

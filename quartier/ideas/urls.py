@@ -19,6 +19,11 @@ urlpatterns = [
     ),
     path("ideas/<int:idea_id>/hide/", views.idea_hide_view, name="idea_hide"),
     path(
+        "ideas/<int:idea_id>/comments/<int:comment_id>/resolve/",
+        views.comment_resolve_view,
+        name="comment_resolve",
+    ),
+    path(
         "ideas/<int:idea_id>/comments/<int:comment_id>/hide/",
         views.comment_hide_view,
         name="comment_hide",

@@ -20,11 +20,13 @@ from .forms import (
     IdeaEditForm,
     IdeaFilterForm,
     IdeaForm,
+    ResolveForm,
     WithdrawForm,
 )
-from .models import Comment, Idea, Source
+from .models import Comment, CommentKind, Idea, Source
 from .panels import panels_for
 from .permissions import (
+    can_answer_for_idea,
     can_comment,
     can_edit_idea,
     can_enter_analog_idea,
@@ -34,9 +36,11 @@ from .permissions import (
     can_withdraw_idea,
 )
 from .selectors import (
+    COMMENT_ORDERS,
     idea_comments,
     idea_get,
     idea_list,
+    idea_open_questions,
     idea_revision_number,
     idea_revisions,
     idea_supported_by,
@@ -88,18 +92,36 @@ def _idea_not_shown(request, idea: Idea):
     return render(request, "ideas/idea_hidden.html", {"city": idea.city, "idea": idea}, status=410)
 
 
+COMMENTS_PER_PAGE = 20
+
+
 def _idea_page(request, idea: Idea, *, comment_form: CommentForm | None = None, status=200):
-    """The idea page; a refused comment comes back in ``comment_form`` with its typed text."""
+    """The idea page; a refused comment comes back in ``comment_form`` with its typed text.
+    ``?comments=`` sorts the thread (an unknown order is the default), ``?page=`` pages it."""
     city = idea.city
     if not can_see_idea(user=request.user, idea=idea):
         return _idea_not_shown(request, idea)
+    order = request.GET.get("comments", "")
+    order = order if order in COMMENT_ORDERS else COMMENT_ORDERS[0]
+    comments = Paginator(
+        idea_comments(idea=idea, viewer=request.user, order=order), COMMENTS_PER_PAGE
+    )
     return render(
         request,
         "ideas/idea_detail.html",
         {
             "city": city,
             "idea": idea,
-            "comments": idea_comments(idea=idea, viewer=request.user),
+            "comments": comments.get_page(request.GET.get("page")),
+            "comment_order": order,
+            "comment_orders": [
+                ("open", _("Open questions first")),
+                ("oldest", _("Oldest first")),
+                ("newest", _("Newest first")),
+            ],
+            "open_questions": idea_open_questions(idea=idea, viewer=request.user),
+            "can_answer": can_answer_for_idea(user=request.user, idea=idea),
+            "resolve_form": ResolveForm(),
             "comment_form": comment_form or CommentForm(),
             "revision_count": idea_revision_number(idea=idea),
             "can_edit": can_edit_idea(user=request.user, idea=idea),
@@ -211,14 +233,24 @@ def comment_add_view(request, city_slug: str, idea_id: int):
     form = CommentForm(request.POST)
     if not form.is_valid():
         # The page comes back with the typed text: a redirect would lose it.
-        messages.error(request, _("Please write a comment of at most 2,000 characters."))
+        if "kind" in form.errors:
+            messages.error(
+                request,
+                _("Please choose whether this is a comment, question, concern or suggestion."),
+            )
+        else:
+            messages.error(request, _("Please write a comment of at most 2,000 characters."))
         return _idea_page(request, idea, comment_form=form, status=400)
     parent = None
     if form.cleaned_data.get("parent"):
         parent = Comment.objects.filter(pk=form.cleaned_data["parent"], idea=idea).first()
     try:
         comment = services.comment_add(
-            idea=idea, author=request.user, body=form.cleaned_data["body"], parent=parent
+            idea=idea,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            parent=parent,
+            kind=CommentKind.COMMENT if parent is not None else form.cleaned_data["kind"],
         )
     except PermissionDenied as error:
         messages.error(request, error.message)
@@ -367,6 +399,33 @@ def comment_hide_view(request, city_slug: str, idea_id: int, comment_id: int):
             messages.error(request, error.message)
         else:
             messages.success(request, _("The comment is hidden."))
+    return redirect(f"{idea_url(idea)}#comment-{comment.pk}")
+
+
+@require_POST
+@login_required
+def comment_resolve_view(request, city_slug: str, idea_id: int, comment_id: int):
+    """The idea's author marks a question answered (by a version of the idea, if one does) or
+    opens it again."""
+    idea = _idea_for_write(request, city_slug, idea_id)
+    comment = get_object_or_404(Comment, pk=comment_id, idea=idea)
+    form = ResolveForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give the number of a version of this idea."))
+        return redirect(f"{idea_url(idea)}#comment-{comment.pk}")
+    try:
+        if form.cleaned_data["reopen"]:
+            services.comment_reopen(comment=comment, actor=request.user)
+            messages.success(request, _("It is open again."))
+        else:
+            services.comment_resolve(
+                comment=comment,
+                actor=request.user,
+                revision_number=form.cleaned_data["revision"],
+            )
+            messages.success(request, _("Marked as answered."))
+    except DomainError as error:
+        messages.error(request, error.message)
     return redirect(f"{idea_url(idea)}#comment-{comment.pk}")
 
 

@@ -156,6 +156,7 @@ class World:
     hidden_idea: Idea  # the author's, hidden by a moderator
     pending_idea: Idea  # the author's, waiting for pre-moderation
     comment: Comment  # public, reported (the report's details are private)
+    question: Comment  # public, a question to the idea's author, not answered yet
     hidden_comment: Comment
     pending_comment: Comment
     conversation: Conversation  # opened by the author on the idea; accounts only
@@ -250,6 +251,7 @@ def world_build() -> World:
     )
     content_hide(target=hidden_idea, moderator=moderator, reason=PUBLIC_REASON)
     comment = comment_add(idea=idea, author=bystander, body="Where exactly would it stand?")
+    question = comment_add(idea=idea, author=bystander, body="How loud is it?", kind="question")
     report_create(
         reporter=reporter, target=comment, reason="abuse", details=f"Details {REPORT_DETAILS}"
     )
@@ -318,6 +320,7 @@ def world_build() -> World:
         hidden_idea=hidden_idea,
         pending_idea=pending_idea,
         comment=comment,
+        question=question,
         hidden_comment=hidden_comment,
         pending_comment=pending_comment,
         conversation=conversation,
@@ -1076,6 +1079,33 @@ URL_ROWS: list[Row] = [
         state=lambda w, user: _hidden(Comment, w.comment.pk),
     ),
     url_row("comment_hide", "GET", IDEA + "comments/{w.comment.pk}/hide/", everyone(POST_ONLY)),
+    # Questioning an idea (#11): its author marks a question answered; nobody else does.
+    url_row(
+        "comment_resolve",
+        "POST",
+        IDEA + "comments/{w.question.pk}/resolve/",
+        by_role(
+            (SIGNED_IN, sent_back(IDEA + "#comment-{w.question.pk}")),
+            (AUTHOR, went(IDEA + "#comment-{w.question.pk}")),
+            (ANONYMOUS, LOGIN),
+        ),
+        data={"revision": "1"},
+        state=lambda w, user: Comment.objects.get(pk=w.question.pk).resolved_at,
+    ),
+    url_row(
+        "comment_resolve",
+        "POST",
+        IDEA + "comments/{w.hidden_comment.pk}/resolve/",
+        by_role(
+            (SIGNED_IN, sent_back(IDEA + "#comment-{w.hidden_comment.pk}")),
+            (ANONYMOUS, LOGIN),
+        ),
+        label="a hidden comment",
+        state=lambda w, user: Comment.objects.get(pk=w.hidden_comment.pk).resolved_at,
+    ),
+    url_row(
+        "comment_resolve", "GET", IDEA + "comments/{w.question.pk}/resolve/", everyone(POST_ONLY)
+    ),
     # What residents expect (#9): the author edits and withdraws their idea; versions are public.
     url_row("idea_edit", "GET", IDEA + "edit/", only((AUTHOR,), OK)),
     url_row(
