@@ -61,7 +61,7 @@ lint: install-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/lint-imports
-	$(VENV)/bin/mypy quartier config e2e voting_rules opinion_clustering
+	$(VENV)/bin/mypy quartier config e2e voting_rules opinion_clustering similar_ideas
 	mkdir -p var
 	$(PY) manage.py makemigrations --check --dry-run -v1
 
