@@ -332,6 +332,31 @@ def idea_update(
     return idea
 
 
+def idea_restore(*, idea: Idea, number: int, editor: User, based_on: int | None = None) -> bool:
+    """Bring back version ``number``: its texts, kind and place become a new version (history
+    is never rewritten). False when the idea reads like that version already."""
+    if not can_edit_idea(user=editor, idea=idea):
+        raise PermissionDenied(_("Only the author can edit this idea while it is public."))
+    old = IdeaRevision.objects.filter(idea=idea, number=number).first()
+    if old is None:
+        raise IdeaError(_("This idea has no version %(number)s.") % {"number": number})
+    before = idea_revision_latest(idea=idea)
+    idea_update(
+        idea=idea,
+        title=old.title,
+        summary=old.summary,
+        description=old.description,
+        kind=old.kind,
+        lat=old.lat,
+        lon=old.lon,
+        editor=editor,
+        note=_("Version %(number)s restored.") % {"number": number},
+        based_on=based_on,
+    )
+    after = idea_revision_latest(idea=idea)
+    return (after.number if after else 0) != (before.number if before else 0)
+
+
 def _revision_add(*, idea: Idea, number: int, author: User | None, note: str) -> IdeaRevision:
     return IdeaRevision.objects.create(
         idea=idea,

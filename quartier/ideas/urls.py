@@ -9,6 +9,12 @@ urlpatterns = [
     path("ideas/<int:idea_id>/edit/", views.idea_edit_view, name="idea_edit"),
     path("ideas/<int:idea_id>/withdraw/", views.idea_withdraw_view, name="idea_withdraw"),
     path("ideas/<int:idea_id>/versions/", views.idea_revisions_view, name="idea_revisions"),
+    path("ideas/<int:idea_id>/versions/compare/", views.idea_compare_view, name="idea_compare"),
+    path(
+        "ideas/<int:idea_id>/versions/<int:number>/restore/",
+        views.idea_restore_view,
+        name="idea_restore",
+    ),
     path("ideas/<int:idea_id>/support/", views.idea_support_view, name="idea_support"),
     path("ideas/<int:idea_id>/comments/", views.comment_add_view, name="comment_add"),
     path("ideas/<int:idea_id>/report/", views.report_view, name="idea_report"),

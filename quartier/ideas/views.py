@@ -13,6 +13,7 @@ from quartier.moderation import services as moderation
 from quartier.moderation.forms import HideForm
 
 from . import services
+from .diffs import word_diff
 from .errors import EditConflict
 from .forms import (
     AnalogIdeaForm,
@@ -361,11 +362,93 @@ def idea_revisions_view(request, city_slug: str, idea_id: int):
     idea = idea_get(city=city, idea_id=idea_id, viewer=request.user)
     if not can_see_idea(user=request.user, idea=idea):
         return _idea_not_shown(request, idea)
+    revisions = list(idea_revisions(idea=idea))
     return render(
         request,
         "ideas/idea_revisions.html",
-        {"city": city, "idea": idea, "revisions": idea_revisions(idea=idea)},
+        {
+            "city": city,
+            "idea": idea,
+            "revisions": revisions,
+            "latest": revisions[0].number if revisions else 0,
+            "can_edit": can_edit_idea(user=request.user, idea=idea),
+        },
     )
+
+
+def _version_number(raw) -> int | None:
+    raw = str(raw or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 9 else None
+
+
+def idea_compare_view(request, city_slug: str, idea_id: int):
+    """Two versions side by side, word by word: ``?from=&to=`` (by default the latest and the
+    one before it). An unknown version number is said, not replaced by another."""
+    city = city_for_request(request, city_slug)
+    idea = idea_get(city=city, idea_id=idea_id, viewer=request.user)
+    if not can_see_idea(user=request.user, idea=idea):
+        return _idea_not_shown(request, idea)
+    revisions = {revision.number: revision for revision in idea_revisions(idea=idea)}
+    latest = max(revisions, default=0)
+    asked = {
+        side: request.GET.get(side) for side in ("from", "to") if request.GET.get(side) is not None
+    }
+    chosen = {
+        "from": _version_number(asked["from"]) if "from" in asked else max(latest - 1, 1),
+        "to": _version_number(asked["to"]) if "to" in asked else latest,
+    }
+    missing = [
+        str(asked.get(side, number))[:12]
+        for side, number in chosen.items()
+        if number not in revisions
+    ]
+    context = {
+        "city": city,
+        "idea": idea,
+        "numbers": sorted(revisions, reverse=True),
+        "chosen": chosen,
+        "missing": missing,
+    }
+    old, new = revisions.get(chosen["from"] or 0), revisions.get(chosen["to"] or 0)
+    if missing or old is None or new is None:
+        return render(request, "ideas/idea_compare.html", context, status=400 if latest else 200)
+    context.update(
+        old=old,
+        new=new,
+        fields=[
+            (_("Title"), word_diff(old.title, new.title)),
+            (_("Summary"), word_diff(old.summary, new.summary)),
+            (_("Description"), word_diff(old.description, new.description)),
+        ],
+        kind_changed=old.kind != new.kind,
+        place_changed=(old.lat, old.lon) != (new.lat, new.lon),
+    )
+    return render(request, "ideas/idea_compare.html", context)
+
+
+@require_POST
+@login_required
+def idea_restore_view(request, city_slug: str, idea_id: int, number: int):
+    idea = _idea_for_write(request, city_slug, idea_id)
+    if not can_edit_idea(user=request.user, idea=idea):
+        raise Http404
+    try:
+        restored = services.idea_restore(
+            idea=idea,
+            number=number,
+            editor=request.user,
+            based_on=_version_number(request.POST.get("based_on")),
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect("idea_revisions", city_slug=idea.city.slug, idea_id=idea.pk)
+    if restored:
+        messages.success(request, _("Version %(number)s is restored.") % {"number": number})
+    else:
+        messages.info(
+            request, _("The idea reads like version %(number)s already.") % {"number": number}
+        )
+    return redirect(idea_url(idea))
 
 
 def idea_url(idea: Idea) -> str:

@@ -53,8 +53,8 @@ from quartier.deliberation.services import (
     statement_submit,
     vote_cast,
 )
-from quartier.ideas.models import Comment, Idea, Support
-from quartier.ideas.services import comment_add, idea_submit
+from quartier.ideas.models import Comment, Idea, IdeaRevision, Support
+from quartier.ideas.services import comment_add, idea_submit, idea_update
 from quartier.implementation import services as implementation
 from quartier.implementation.models import LedgerEntry, Milestone, ProgressUpdate
 from quartier.legal.models import LegalPage
@@ -169,6 +169,7 @@ class World:
     process: Process
     bystander_role: CityRole
     other_idea: Idea
+    edited_idea: Idea  # the author's, public, in two versions
     other_comment: Comment
     other_process: Process
     other_role: CityRole
@@ -299,6 +300,14 @@ def world_build() -> World:
     )
 
     other_idea = _idea(musterstadt, bystander, "A fountain in Musterstadt", at=MUSTERSTADT_CENTRE)
+    edited_idea = _idea(dortmund, author, "A mural on the bunker")
+    idea_update(
+        idea=edited_idea,
+        **{name: getattr(edited_idea, name) for name in ("summary", "kind", "lat", "lon")},
+        title="A mural on the old bunker",
+        description=edited_idea.description,
+        editor=author,
+    )
     other_comment = comment_add(idea=other_idea, author=bystander, body="Nice fountain.")
     other_process = process_create(
         city=musterstadt,
@@ -334,6 +343,7 @@ def world_build() -> World:
         bystander_role=bystander_role,
         other_idea=other_idea,
         other_comment=other_comment,
+        edited_idea=edited_idea,
         other_process=other_process,
         other_role=CityRole.objects.get(city=musterstadt, user=users[OTHER_MODERATOR]),
         prize_money=prize_money,
@@ -1140,6 +1150,33 @@ URL_ROWS: list[Row] = [
         state=lambda w, user: Idea.objects.get(pk=w.hidden_idea.pk).withdrawn_at is not None,
     ),
     url_row("idea_revisions", "GET", IDEA + "versions/", everyone(OK)),
+    # Comparing versions is public as the versions are; restoring one is the author's edit.
+    url_row("idea_compare", "GET", IDEA + "versions/compare/?from=1&to=1", everyone(OK)),
+    url_row(
+        "idea_compare",
+        "GET",
+        IDEA + "versions/compare/?from=7",
+        everyone(INVALID),
+        label="an unknown version",
+    ),
+    url_row(
+        "idea_compare",
+        "GET",
+        HIDDEN_IDEA_URL + "versions/compare/",
+        by_role((ROLES, GONE), (CITY_STAFF, OK)),
+        label="hidden",
+        staff_see_hidden=True,
+        shows=seen_by(CITY_STAFF, HIDDEN_IDEA),
+    ),
+    url_row(
+        "idea_restore",
+        "POST",
+        D + "/ideas/{w.edited_idea.pk}/versions/1/restore/",
+        only((AUTHOR,), went(D + "/ideas/{w.edited_idea.pk}/")),
+        data={"based_on": "2"},
+        state=lambda w, user: IdeaRevision.objects.filter(idea=w.edited_idea).count(),
+    ),
+    url_row("idea_restore", "GET", IDEA + "versions/1/restore/", everyone(POST_ONLY)),
     url_row(
         "idea_revisions",
         "GET",
