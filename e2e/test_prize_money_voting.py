@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .conftest import make_verified_user
 from .test_accessibility import NARROW, horizontal_overflow, violations
+from .test_journeys import tab_to
 
 pytestmark = pytest.mark.e2e
 
@@ -77,15 +78,6 @@ def phone(page, language: str = "en"):
 def checked(page) -> None:
     assert violations(page) == []
     assert horizontal_overflow(page) == []
-
-
-def tab_to(page, selector: str, limit: int = 80) -> None:
-    """Tab (only the keyboard) until ``selector`` has the focus."""
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
-            return
-    raise AssertionError(f"{selector} is not reachable by Tab")
 
 
 def live_text(page, pot_id: int) -> str:
