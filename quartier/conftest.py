@@ -9,6 +9,7 @@ from PIL import Image
 
 from quartier.accounts.models import User
 from quartier.cities.models import City
+from quartier.ideas.similar import forget_indexes
 from quartier.participation.services import role_grant_by_system
 
 BORSIGPLATZ = (51.523333, 7.481667)
@@ -24,10 +25,13 @@ def _english_messages():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Rate limits and the GeoJSON cache live in the cache: no test may see another's counts.
+    # Rate limits and the GeoJSON cache live in the cache: no test may see another's counts;
+    # the similar-ideas indexes live in the process and are built again for each test too.
     cache.clear()
+    forget_indexes()
     yield
     cache.clear()
+    forget_indexes()
 
 
 @pytest.fixture

@@ -46,6 +46,7 @@ from .selectors import (
     idea_revisions,
     idea_supported_by,
 )
+from .similar import similar_to
 
 IDEAS_PER_PAGE = 20
 
@@ -132,6 +133,8 @@ def _idea_page(request, idea: Idea, *, comment_form: CommentForm | None = None, 
             "hide_form": HideForm(),
             "map_config": city_map_config(city),
             "panels": panels_for(idea=idea, user=request.user),
+            # Only for a public idea: a hidden one is no invitation to join forces.
+            "similar": similar_to(idea=idea) if not idea.is_hidden else [],
         },
         status=status,
     )

@@ -1,0 +1,87 @@
+"""Similar ideas on the idea page (#11): found in the same city, kept up to date through the
+city's idea layer version (submission, edit, hiding), never hidden or of another city."""
+
+import pytest
+from django.urls import reverse
+
+from quartier.ideas import services, similar
+from quartier.ideas.tests.test_services import submit
+from quartier.moderation.services import content_hide
+from quartier.tests.conftest import musterstadt_create
+
+
+@pytest.fixture(autouse=True)
+def english(client, settings):
+    # Each test starts without indexes (quartier/conftest.py forgets them).
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+
+
+def benches(city, author, title="Neue Bänke im Westpark"):
+    return submit(
+        city,
+        author,
+        title=title,
+        summary="Mehr Sitzbänke für ältere Menschen im Westpark.",
+        description="Im Westpark fehlen Bänke zum Ausruhen.",
+    )
+
+
+def fountain(city, author):
+    return submit(
+        city,
+        author,
+        title="Trinkbrunnen am Borsigplatz",
+        summary="Kostenloses Wasser im Sommer.",
+        description="Ein Brunnen hilft bei Hitze.",
+    )
+
+
+def test_a_paraphrase_is_found_and_an_unrelated_idea_is_not(dortmund, resident, neighbour):
+    first = benches(dortmund, resident)
+    second = benches(dortmund, neighbour, title="Sitzbank im Westpark aufstellen")
+    water = fountain(dortmund, neighbour)
+    assert similar.similar_to(idea=first) == [second]
+    assert water not in similar.similar_to(idea=second)
+
+
+def test_the_page_shows_similar_ideas_and_follows_new_edited_and_hidden_ones(
+    client, dortmund, resident, neighbour, moderator
+):
+    first = benches(dortmund, resident)
+    url = reverse("idea_detail", args=["dortmund", first.pk])
+    assert "Similar ideas" not in client.get(url).content.decode()
+    second = benches(dortmund, neighbour, title="Sitzbank im Westpark aufstellen")
+    page = client.get(url).content.decode()
+    assert "Similar ideas" in page and "Sitzbank im Westpark aufstellen" in page
+    # Edited away from benches: no longer similar.
+    services.idea_update(
+        idea=second,
+        title="Trinkbrunnen am Hafen",
+        summary="Wasser für alle am Hafen.",
+        description="Ein Brunnen am Hafen.",
+        kind=second.kind,
+        lat=second.lat,
+        lon=second.lon,
+        editor=neighbour,
+    )
+    assert "Trinkbrunnen am Hafen" not in client.get(url).content.decode()
+    third = benches(dortmund, neighbour, title="Parkbänke im Westpark")
+    assert "Parkbänke im Westpark" in client.get(url).content.decode()
+    content_hide(target=third, moderator=moderator, reason="Doppelt")
+    assert "Parkbänke im Westpark" not in client.get(url).content.decode()
+
+
+def test_ideas_of_another_city_are_never_similar(dortmund, resident, neighbour):
+    other = musterstadt_create()
+    first = benches(dortmund, resident)
+    elsewhere = submit(
+        other,
+        neighbour,
+        title="Neue Bänke im Westpark",
+        summary="Mehr Sitzbänke für ältere Menschen im Westpark.",
+        description="Im Westpark fehlen Bänke zum Ausruhen.",
+        lat=other.centre_lat,
+        lon=other.centre_lon,
+    )
+    assert elsewhere not in similar.similar_to(idea=first)
+    assert similar.similar_to(idea=first) == []
