@@ -234,6 +234,7 @@ EXCLUDED = {
     "account_confirm_reauthentication_code": "sign-in by code is off (allauth: not found)",
     "account_confirm_login_code": "sign-in by code is off (allauth: not found)",
     "budget_results_pb": "a download (the pabulib .pb text file), not a page",
+    "idea_similar": "an HTML fragment the idea form loads while typing (its e2e test checks it)",
 }
 
 

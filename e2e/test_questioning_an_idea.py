@@ -90,3 +90,15 @@ def test_a_question_is_asked_answered_by_a_version_and_compared(browser, demo, i
     finally:
         neighbour_context.close()
         author_context.close()
+
+
+def test_typing_a_new_idea_shows_a_similar_one(page, idea):
+    make_verified_user("neu@example.org", "Neu")
+    sign_in(page, "neu@example.org")
+    page.goto(page.base_url + "/dortmund/ideas/new/")
+    page.fill("#id_title", "Trinkbrunnen für den Borsigplatz")
+    found = page.locator("#similar-while-typing")
+    expect(found).to_contain_text("Trinkbrunnen am Borsigplatz")
+    expect(found).to_have_attribute("aria-live", "polite")
+    page.set_viewport_size(NARROW)
+    checked(page)

@@ -64,14 +64,36 @@ def _index_for(city: City) -> Index[int]:
 
 def similar_to(*, idea: Idea, k: int = 3) -> list[Idea]:
     """Up to ``k`` public ideas of the idea's city most like it, best first."""
-    index = _index_for(idea.city)
-    own = index.similar(idea.title, _text(idea), k=1)
-    matches = index.similar(idea.title, _text(idea), k=k, exclude={idea.pk})
+    return _similar(idea.city, idea.title, _text(idea), k=k, idea_id=idea.pk)
+
+
+def similar_to_draft(*, city: City, title: str, text: str, k: int = 5) -> list[Idea]:
+    """Up to ``k`` public ideas of the city like the one being typed, best first."""
+    return _similar(city, title, text, k=k, idea_id=None)
+
+
+_DRAFT = -1  # the id a draft has in the index for the moment it is compared with itself
+
+
+def _similar(city: City, title: str, text: str, *, k: int, idea_id: int | None) -> list[Idea]:
+    index = _index_for(city)
+    with _lock:
+        # Measured against itself: a match needs a share of that score (a draft joins the
+        # index for the moment; an idea on its page is in it already unless it is hidden).
+        own_id = _DRAFT if idea_id is None or idea_id not in index else idea_id
+        if own_id == _DRAFT:
+            index.add(_DRAFT, title, text)
+        try:
+            own = index.similar(title, text, k=1)
+            matches = index.similar(title, text, k=k, exclude={own_id, _DRAFT})
+        finally:
+            if own_id == _DRAFT:
+                index.remove(_DRAFT)
     if not matches:
         return []
     best = max([m.score for m in own] + [matches[0].score])
     wanted = [m.doc_id for m in matches if m.score >= MIN_SHARE_OF_OWN_SCORE * best]
-    found = _public(idea.city).select_related("district").in_bulk(wanted)
+    found = _public(city).select_related("district").in_bulk(wanted)
     return [found[pk] for pk in wanted if pk in found]
 
 

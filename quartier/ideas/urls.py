@@ -5,6 +5,7 @@ from . import views
 urlpatterns = [
     path("ideas/", views.idea_list_view, name="idea_list"),
     path("ideas/new/", views.idea_submit_view, name="idea_submit"),
+    path("ideas/similar/", views.idea_similar_view, name="idea_similar"),
     path("ideas/<int:idea_id>/", views.idea_detail, name="idea_detail"),
     path("ideas/<int:idea_id>/edit/", views.idea_edit_view, name="idea_edit"),
     path("ideas/<int:idea_id>/withdraw/", views.idea_withdraw_view, name="idea_withdraw"),

@@ -1,14 +1,15 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponseBadRequest
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from quartier.cities.selectors import city_for_request, city_map_config
-from quartier.core.errors import DomainError, PermissionDenied
+from quartier.core.errors import DomainError, PermissionDenied, RateLimited
+from quartier.core.rate_limits import address_key, client_address, rate_limit_check
 from quartier.moderation import services as moderation
 from quartier.moderation.forms import HideForm
 
@@ -46,7 +47,7 @@ from .selectors import (
     idea_revisions,
     idea_supported_by,
 )
-from .similar import similar_to
+from .similar import similar_to, similar_to_draft
 
 IDEAS_PER_PAGE = 20
 
@@ -138,6 +139,32 @@ def _idea_page(request, idea: Idea, *, comment_form: CommentForm | None = None, 
         },
         status=status,
     )
+
+
+SIMILAR_LOOKUPS_PER_ADDRESS = 120  # per 10 minutes: a lookup a few seconds of typing apart
+
+
+def idea_similar_view(request, city_slug: str):
+    """While someone types a new idea: the city's public ideas like it, as a fragment for the
+    form (htmx). Public data, counted per client network; short or empty input finds nothing."""
+    city = city_for_request(request, city_slug)
+    try:
+        rate_limit_check(
+            action="idea_similar",
+            actor_id=address_key(client_address(request)),
+            limit=SIMILAR_LOOKUPS_PER_ADDRESS,
+            period_seconds=600,
+        )
+    except RateLimited:
+        return HttpResponse(status=429)
+    title = str(request.GET.get("title", ""))[:120]
+    summary = str(request.GET.get("summary", ""))[:300]
+    found = (
+        similar_to_draft(city=city, title=title, text=summary)
+        if len(f"{title}{summary}".strip()) >= 3
+        else []
+    )
+    return render(request, "ideas/partials/_similar_draft.html", {"city": city, "ideas": found})
 
 
 @login_required

@@ -1150,6 +1150,8 @@ URL_ROWS: list[Row] = [
         state=lambda w, user: Idea.objects.get(pk=w.hidden_idea.pk).withdrawn_at is not None,
     ),
     url_row("idea_revisions", "GET", IDEA + "versions/", everyone(OK)),
+    # Similar ideas while typing a new one: public ideas only, for everyone.
+    url_row("idea_similar", "GET", D + "/ideas/similar/?title=bench+lime+tree", everyone(OK)),
     # Comparing versions is public as the versions are; restoring one is the author's edit.
     url_row("idea_compare", "GET", IDEA + "versions/compare/?from=1&to=1", everyone(OK)),
     url_row(

@@ -85,3 +85,46 @@ def test_ideas_of_another_city_are_never_similar(dortmund, resident, neighbour):
     )
     assert elsewhere not in similar.similar_to(idea=first)
     assert similar.similar_to(idea=first) == []
+
+
+# --- While typing a new idea -------------------------------------------------------------------
+
+
+def similar_url(**query):
+    from urllib.parse import urlencode
+
+    return reverse("idea_similar", args=["dortmund"]) + "?" + urlencode(query)
+
+
+def test_typing_a_new_idea_shows_the_similar_ones(client, dortmund, resident, neighbour):
+    first = benches(dortmund, resident)
+    fountain(dortmund, neighbour)
+    answer = client.get(similar_url(title="Bänke für den Westpark", summary="Zum Ausruhen"))
+    page = answer.content.decode()
+    assert answer.status_code == 200
+    assert "A similar idea exists already" in page and first.title in page
+    assert "Trinkbrunnen" not in page
+    assert 'target="_blank"' in page and "(opens in a new tab)" in page
+    # Nothing like it, too short, or nothing typed: an empty fragment.
+    for query in ({"title": "Quantencomputer"}, {"title": "ab"}, {}):
+        assert client.get(similar_url(**query)).content.decode().strip() == ""
+
+
+def test_typing_hostile_input_is_cut_short_escaped_and_counted(client, dortmund, resident):
+    benches(dortmund, resident)
+    page = client.get(
+        similar_url(title="<script>alert(1)</script> Westpark Bänke" + "x" * 5000, summary="\\x00")
+    )
+    assert page.status_code == 200 and "<script>alert" not in page.content.decode()
+    from quartier.ideas.views import SIMILAR_LOOKUPS_PER_ADDRESS
+
+    for _ in range(SIMILAR_LOOKUPS_PER_ADDRESS):
+        client.get(similar_url(title="Westpark"))
+    assert client.get(similar_url(title="Westpark")).status_code == 429
+
+
+def test_the_form_asks_for_similar_ideas_while_typing(client, dortmund, resident):
+    client.force_login(resident)
+    page = client.get(reverse("idea_submit", args=["dortmund"])).content.decode()
+    assert 'id="similar-while-typing" aria-live="polite"' in page
+    assert reverse("idea_similar", args=["dortmund"]) in page
