@@ -220,6 +220,11 @@ class CommentForm(forms.Form):
         return self.cleaned_data.get("kind") or CommentKind.COMMENT
 
 
+class MergeForm(forms.Form):
+    into = forms.IntegerField(label=_("Merge into the idea with the number"), min_value=1)
+    reason = forms.CharField(label=_("Reason (shown publicly)"), max_length=300)
+
+
 class ResolveForm(forms.Form):
     """The revision of the idea that answers (optional) or, with ``reopen``, open it again."""
 

@@ -78,6 +78,16 @@ class Idea(Moderated):
     # supports, and leaves the map layer, the default list and the counts of active ideas.
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawn_reason = models.CharField(_("reason for withdrawing"), max_length=500, blank=True)
+    # Merged by the city's staff into the idea that goes on (it is withdrawn too, so it leaves
+    # the map and the lists; its page leads to the other one).
+    merged_into = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
     # Denormalised counters, kept by the services, so sorting 100,000 ideas needs no join.
     support_count = models.PositiveIntegerField(default=0, editable=False)
     comment_count = models.PositiveIntegerField(default=0, editable=False)

@@ -17,6 +17,9 @@ from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
 from quartier.core.text import text_check
 from quartier.moderation.services import premoderation_fields
+from quartier.participation.permissions import can_moderate
+from quartier.participation.services import audit_record
+from quartier.participation.vocabulary import AuditAction
 
 from .errors import EditConflict, IdeaError
 from .images import image_check_size, image_process
@@ -386,6 +389,59 @@ def idea_withdraw(*, idea: Idea, user: User, reason: str) -> Idea:
         city_touch_ideas(city=idea.city)
     idea.refresh_from_db(fields=["withdrawn_at", "withdrawn_reason"])
     return idea
+
+
+def idea_merge(*, source: Idea, target: Idea, moderator: User, reason: str) -> Idea:
+    """The city's staff merge a duplicate into the idea that goes on: its comments move over,
+    its supporters too (someone who supported both counts once), and it is withdrawn with a
+    public note pointing at the other idea; its versions stay with it. Logged."""
+    if not can_moderate(user=moderator, city=source.city_id):
+        raise PermissionDenied(_("Only the city's moderators merge ideas."))
+    if source.pk == target.pk:
+        raise IdeaError(_("An idea cannot be merged into itself."))
+    if source.city_id != target.city_id:
+        raise IdeaError(_("Ideas of different cities cannot be merged."))
+    reason = _clean_text(reason, field=_("Reason"), max_length=300)
+    with transaction.atomic():
+        # Both rows locked, in id order (no deadlock with a merge the other way round).
+        locked = {
+            i.pk: i
+            for i in Idea.objects.select_for_update()
+            .filter(pk__in=[source.pk, target.pk])
+            .order_by("pk")
+        }
+        source, target = locked[source.pk], locked[target.pk]
+        if source.merged_into_id is not None:
+            raise IdeaError(_("This idea has been merged already."))
+        if target.is_hidden or target.is_withdrawn:
+            raise IdeaError(_("An idea can only be merged into a public idea that goes on."))
+        both = Support.objects.filter(idea=target).values_list("user_id", flat=True)
+        Support.objects.filter(idea=source).exclude(user_id__in=both).update(idea=target)
+        Support.objects.filter(idea=source).delete()
+        Comment.objects.filter(idea=source).update(idea=target)
+        Idea.objects.filter(pk=target.pk).update(
+            support_count=Support.objects.filter(idea=target).count(),
+            comment_count=F("comment_count") + source.comment_count,
+        )
+        Idea.objects.filter(pk=source.pk).update(
+            merged_into=target,
+            withdrawn_at=timezone.now(),
+            withdrawn_reason=_("Merged into “%(title)s”: %(reason)s")
+            % {"title": target.title, "reason": reason},
+            support_count=0,
+            comment_count=0,
+        )
+        audit_record(
+            city=source.city,
+            actor=moderator,
+            action=AuditAction.MERGE,
+            target=source,
+            reason=reason,
+            detail={"merged_into": target.pk},
+        )
+        city_touch_ideas(city=source.city)
+    target.refresh_from_db()
+    return target
 
 
 def comment_after_moderation(comment: Comment) -> None:

@@ -25,6 +25,7 @@ urlpatterns = [
         name="comment_report",
     ),
     path("ideas/<int:idea_id>/hide/", views.idea_hide_view, name="idea_hide"),
+    path("ideas/<int:idea_id>/merge/", views.idea_merge_view, name="idea_merge"),
     path(
         "ideas/<int:idea_id>/comments/<int:comment_id>/resolve/",
         views.comment_resolve_view,

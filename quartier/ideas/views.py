@@ -22,6 +22,7 @@ from .forms import (
     IdeaEditForm,
     IdeaFilterForm,
     IdeaForm,
+    MergeForm,
     ResolveForm,
     WithdrawForm,
 )
@@ -83,6 +84,14 @@ def idea_list_view(request, city_slug: str):
 def idea_detail(request, city_slug: str, idea_id: int):
     city = city_for_request(request, city_slug)
     idea = idea_get(city=city, idea_id=idea_id, viewer=request.user)
+    if idea.merged_into_id is not None and can_see_idea(user=request.user, idea=idea):
+        # Merged: the conversation goes on at the other idea (its versions stay reachable).
+        messages.info(
+            request, _("“%(title)s” has been merged into this idea.") % {"title": idea.title}
+        )
+        return redirect(
+            "idea_detail", city_slug=city.slug, idea_id=idea.merged_into_id, permanent=True
+        )
     return _idea_page(request, idea)
 
 
@@ -136,6 +145,8 @@ def _idea_page(request, idea: Idea, *, comment_form: CommentForm | None = None, 
             "panels": panels_for(idea=idea, user=request.user),
             # Only for a public idea: a hidden one is no invitation to join forces.
             "similar": similar_to(idea=idea) if not idea.is_hidden else [],
+            "merged_from": list(idea.merged_from.order_by("pk")),
+            "merge_form": MergeForm(),
         },
         status=status,
     )
@@ -540,6 +551,30 @@ def comment_resolve_view(request, city_slug: str, idea_id: int, comment_id: int)
     except DomainError as error:
         messages.error(request, error.message)
     return redirect(f"{idea_url(idea)}#comment-{comment.pk}")
+
+
+@require_POST
+@login_required
+def idea_merge_view(request, city_slug: str, idea_id: int):
+    """The city's moderators merge this idea into another of the city (by its number)."""
+    idea = _idea_for_write(request, city_slug, idea_id)
+    form = MergeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give the number of the other idea and a reason."))
+        return redirect(idea_url(idea))
+    target = Idea.objects.filter(city=idea.city, pk=form.cleaned_data["into"]).first()
+    if target is None:
+        messages.error(request, _("This city has no idea with that number."))
+        return redirect(idea_url(idea))
+    try:
+        services.idea_merge(
+            source=idea, target=target, moderator=request.user, reason=form.cleaned_data["reason"]
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+        return redirect(idea_url(idea))
+    messages.success(request, _("The ideas are merged."))
+    return redirect(idea_url(target))
 
 
 @require_POST

@@ -32,3 +32,4 @@ class AuditAction(models.TextChoices):
     PREMODERATION = "premoderation", _("Pre-moderation switched")
     PROCESS_CHANGE = "process_change", _("Process changed")
     LEGAL_EDIT = "legal_edit", _("Legal page edited")
+    MERGE = "merge", _("Merged into another")

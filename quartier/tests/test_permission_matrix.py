@@ -1076,6 +1076,20 @@ URL_ROWS: list[Row] = [
         state=lambda w, user: _hidden(Idea, w.idea.pk),
     ),
     url_row("idea_hide", "GET", IDEA + "hide/", everyone(POST_ONLY)),
+    # Merging a duplicate into another idea (#11): the city's staff.
+    url_row(
+        "idea_merge",
+        "POST",
+        IDEA + "merge/",
+        by_role(
+            (SIGNED_IN, sent_back(IDEA)),
+            (CITY_STAFF, went(D + "/ideas/{w.edited_idea.pk}/")),
+            (ANONYMOUS, LOGIN),
+        ),
+        data={"into": "{w.edited_idea.pk}", "reason": PUBLIC_REASON},
+        state=lambda w, user: Idea.objects.get(pk=w.idea.pk).merged_into_id,
+    ),
+    url_row("idea_merge", "GET", IDEA + "merge/", everyone(POST_ONLY)),
     url_row(
         "comment_hide",
         "POST",
