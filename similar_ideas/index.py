@@ -188,6 +188,30 @@ class Index(Generic[DocId]):
                 scores[slot] = 0.0
         return self._top(scores, k)
 
+    def own_score(self, title: str, text: str = "") -> float:
+        """The score this text would get against itself once added, without adding it: a
+        yardstick for how good a match is (scores only rank, their scale varies). The index
+        does not change, so untrusted drafts cannot grow its vocabulary."""
+        query = analyse(title, text)
+        if not query:
+            return 0.0
+        if self.method != "bm25":
+            return 1.0  # a cosine with itself
+        count = len(self._slot_of) + 1
+        weights = np.array([query[term] for term in sorted(query)], dtype=np.float64)
+        frequency = np.array(
+            [
+                self._document_frequency[self._term_ids[term]] + 1 if term in self._term_ids else 1
+                for term in sorted(query)
+            ],
+            dtype=np.float64,
+        )
+        idf = np.log(1.0 + (count - frequency + 0.5) / (frequency + 0.5))
+        length = float(weights.sum())
+        average = (self._total_length + length) / count
+        saturation = weights + self.k1 * (1.0 - self.b + self.b * length / average)
+        return float(np.sum(weights * idf * weights * (self.k1 + 1.0) / saturation))
+
     def _postings(
         self, known: list[tuple[int, float]]
     ) -> tuple[NDArray[np.int32], Floats, NDArray[np.intp]]:

@@ -212,6 +212,11 @@ def idea_open_questions(*, idea: Idea, viewer) -> int:
     ).count()
 
 
+def idea_by_number(*, city: City, number: int) -> Idea | None:
+    """The city's idea with this number (its id), whatever its state, or None."""
+    return Idea.objects.filter(city=city, pk=number).first()
+
+
 def idea_supported_by(*, idea: Idea, user) -> bool:
     if not user.is_authenticated:
         return False

@@ -72,26 +72,16 @@ def similar_to_draft(*, city: City, title: str, text: str, k: int = 5) -> list[I
     return _similar(city, title, text, k=k, idea_id=None)
 
 
-_DRAFT = -1  # the id a draft has in the index for the moment it is compared with itself
-
-
 def _similar(city: City, title: str, text: str, *, k: int, idea_id: int | None) -> list[Idea]:
     index = _index_for(city)
     with _lock:
-        # Measured against itself: a match needs a share of that score (a draft joins the
-        # index for the moment; an idea on its page is in it already unless it is hidden).
-        own_id = _DRAFT if idea_id is None or idea_id not in index else idea_id
-        if own_id == _DRAFT:
-            index.add(_DRAFT, title, text)
-        try:
-            own = index.similar(title, text, k=1)
-            matches = index.similar(title, text, k=k, exclude={own_id, _DRAFT})
-        finally:
-            if own_id == _DRAFT:
-                index.remove(_DRAFT)
+        # Measured against itself: a match needs a share of that score. A draft is measured
+        # without being added, so what strangers type never grows the index.
+        matches = index.similar(title, text, k=k, exclude={idea_id} if idea_id else None)
+        best = index.own_score(title, text)
     if not matches:
         return []
-    best = max([m.score for m in own] + [matches[0].score])
+    best = max(best, matches[0].score)
     wanted = [m.doc_id for m in matches if m.score >= MIN_SHARE_OF_OWN_SCORE * best]
     found = _public(city).select_related("district").in_bulk(wanted)
     return [found[pk] for pk in wanted if pk in found]

@@ -40,6 +40,7 @@ from .permissions import (
 )
 from .selectors import (
     COMMENT_ORDERS,
+    idea_by_number,
     idea_comments,
     idea_get,
     idea_list,
@@ -562,7 +563,7 @@ def idea_merge_view(request, city_slug: str, idea_id: int):
     if not form.is_valid():
         messages.error(request, _("Please give the number of the other idea and a reason."))
         return redirect(idea_url(idea))
-    target = Idea.objects.filter(city=idea.city, pk=form.cleaned_data["into"]).first()
+    target = idea_by_number(city=idea.city, number=form.cleaned_data["into"])
     if target is None:
         messages.error(request, _("This city has no idea with that number."))
         return redirect(idea_url(idea))

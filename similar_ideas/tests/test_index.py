@@ -120,3 +120,27 @@ def test_an_empty_index_and_an_unknown_method() -> None:
     assert Index().similar("Bank", "") == []
     with pytest.raises(ValueError, match="unknown method"):
         Index(method="lsi")  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize(
+    ("title", "text"),
+    [
+        ("Sitzbänke für den Westpark", "Im Park fehlt eine Bank zum Ausruhen."),
+        ("Quantenrechner xyzzy", "Wörter, die kein anderes Thema kennt."),
+    ],
+)
+def test_own_score_is_the_score_against_itself_once_added(
+    method: Method, title: str, text: str
+) -> None:
+    index = _index(method)
+    vocabulary = len(index._term_ids)
+    expected = index.own_score(title, text)
+    assert len(index._term_ids) == vocabulary  # measuring a draft adds no words
+    index.add(99, title, text)
+    (best,) = index.similar(title, text, k=1)
+    assert best.doc_id == 99 and best.score == pytest.approx(expected, rel=1e-6)
+
+
+def test_own_score_of_nothing_is_zero() -> None:
+    assert _index("bm25").own_score("", "!!! und oder") == 0.0

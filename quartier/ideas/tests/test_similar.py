@@ -128,3 +128,13 @@ def test_the_form_asks_for_similar_ideas_while_typing(client, dortmund, resident
     page = client.get(reverse("idea_submit", args=["dortmund"])).content.decode()
     assert 'id="similar-while-typing" aria-live="polite"' in page
     assert reverse("idea_similar", args=["dortmund"]) in page
+
+
+def test_what_strangers_type_never_grows_the_index(client, dortmund, resident):
+    benches(dortmund, resident)
+    client.get(similar_url(title="Westpark"))
+    index = similar._index_for(dortmund)
+    size, vocabulary = len(index), len(index._term_ids)
+    for number in range(20):
+        client.get(similar_url(title=f"Unsinn{number} Wort{number}x", summary=f"zzz{number}"))
+    assert (len(index), len(index._term_ids)) == (size, vocabulary)
