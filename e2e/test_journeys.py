@@ -39,7 +39,11 @@ def test_register_submit_on_map_comment_support_and_moderate(page, mailoutbox):
     pick_map = page.locator("#pick-map")
     expect(pick_map).to_have_class(re.compile("leaflet-container"))
     # Wait until the district outlines are loaded, then click near the centre of the map.
-    page.wait_for_function("document.querySelectorAll('#pick-map path').length >= 12")
+    page.wait_for_function(
+        # A function, not an expression: Playwright evals an expression in the page while
+        # it polls, which the site's CSP (no unsafe-eval) refuses.
+        "() => document.querySelectorAll('#pick-map path').length >= 12"
+    )
     pick_map.scroll_into_view_if_needed()
     box = pick_map.bounding_box()
     page.mouse.click(box["x"] + box["width"] / 2 + 20, box["y"] + box["height"] / 2 - 20)
@@ -99,7 +103,11 @@ def test_submit_an_idea_with_the_keyboard_only(page):
     make_verified_user("tastatur@example.org", "Tastatur")
     sign_in(page, "tastatur@example.org")
     page.goto(page.base_url + "/dortmund/ideas/new/")
-    page.wait_for_function("document.querySelectorAll('#pick-map path.map-district').length >= 12")
+    page.wait_for_function(
+        # A function, not an expression: Playwright evals an expression in the page while
+        # it polls, which the site's CSP (no unsafe-eval) refuses.
+        "() => document.querySelectorAll('#pick-map path.map-district').length >= 12"
+    )
     tab_to(page, "#id_title")
     page.keyboard.type("Bücherschrank an der Haltestelle")
     tab_to(page, "#id_summary")
@@ -152,7 +160,11 @@ def test_skip_link_is_the_first_stop_and_moves_focus(page):
 
 def test_map_page_stays_usable_without_tiles(page):
     page.goto(page.base_url + "/dortmund/map/")
-    page.wait_for_function("document.querySelectorAll('#city-map path').length >= 12")
+    page.wait_for_function(
+        # A function, not an expression: Playwright evals an expression in the page while
+        # it polls, which the site's CSP (no unsafe-eval) refuses.
+        "() => document.querySelectorAll('#city-map path').length >= 12"
+    )
     expect(page.locator("#hotspots-heading")).to_be_visible()
     expect(page.locator("table").first).to_contain_text("DEZENTRALE")
     expect(page.locator(".map-note", has_text="Näherung")).to_be_visible()
