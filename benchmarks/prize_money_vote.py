@@ -319,6 +319,53 @@ def floor_rps(server: Server, concurrency: int, seconds: float) -> float:
     return done / (time.monotonic() - began)
 
 
+def _cpu_of(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0  # a process that just ended
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _postgres_pids() -> list[int]:
+    pids = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() in {"postgres", "postmaster"}:
+                pids.append(int(comm.parent.name))
+        except OSError:
+            continue
+    return pids
+
+
+class CpuSplit:
+    """Where the machine's CPU goes during a phase (Linux /proc): the gunicorn workers, the
+    PostgreSQL processes, these clients. A process that ends during the phase (the killed
+    worker) is counted up to the last look; one that starts is counted from its start."""
+
+    def __init__(self, server: Server) -> None:
+        self.server = server
+        self.began = self._now()
+
+    def _now(self) -> dict[str, dict[int, float]]:
+        workers = self.server.worker_pids()
+        return {
+            "gunicorn": {pid: _cpu_of(pid) for pid in workers},
+            "postgres": {pid: _cpu_of(pid) for pid in _postgres_pids()},
+        }
+
+    def per_unit(self, units: int, client_seconds: float) -> str:
+        ended = self._now()
+        spent = {
+            name: sum(cpu - self.began[name].get(pid, 0.0) for pid, cpu in ended[name].items())
+            for name in ended
+        }
+        spent["clients"] = client_seconds
+        return ", ".join(
+            f"{name} {seconds / units * 1000:.2f} ms" for name, seconds in spent.items()
+        )
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -393,8 +440,11 @@ def main() -> int:
         )
 
         client_cpu = time.process_time()
+        split = CpuSplit(server)
         floor = floor_rps(server, args.concurrency, args.floor_seconds)
-        floor_client_share = (time.process_time() - client_cpu) / args.floor_seconds / CORES
+        floor_client_seconds = time.process_time() - client_cpu
+        floor_split = split.per_unit(round(floor * args.floor_seconds), floor_client_seconds)
+        floor_client_share = floor_client_seconds / args.floor_seconds / CORES
         print(f"Floor: /healthz {floor:,.0f} requests/s", flush=True)
 
         import random
@@ -466,8 +516,10 @@ def main() -> int:
                             killed.append(victims[0])
 
         client_cpu = time.process_time()
+        split = CpuSplit(server)
         seconds = run(cast_thread)
-        cast_client_share = (time.process_time() - client_cpu) / seconds / CORES
+        cast_client_seconds = time.process_time() - client_cpu
+        cast_client_share = cast_client_seconds / seconds / CORES
 
         race_outcomes = [
             race(server, origin, paths, code, [str(projects[0])]) for code in issued[args.ballots :]
@@ -483,6 +535,7 @@ def main() -> int:
         cast_ok = [o for o in outcomes if o.status == "receipt"]
         casts = [o.cast_seconds * 1000 for o in cast_ok]
         ways_ms = [w * 1000 for w in ways]
+        cast_split = split.per_unit(max(len(outcomes), 1), cast_client_seconds)
         rate = len(cast_ok) / seconds
         ratio = rate / floor
         race_ok = all(
@@ -507,6 +560,8 @@ def main() -> int:
             ("Errors", f"{len(errors)} {errors[:5]}"),
             ("Floor (/healthz)", f"{floor:,.0f} requests/s"),
             ("The clients' CPU", f"{floor_client_share:.0%} of the machine during the floor, {cast_client_share:.0%} during the casts"),
+            ("CPU per /healthz", floor_split),
+            ("CPU per cast", cast_split),
             ("Ratio to the floor", f"{ratio:.2f} (target >= {TARGET_RATIO:.2f}): " + ("MET" if ratio >= TARGET_RATIO else "MISSED")),
             ("Stored, not acknowledged", f"{unacknowledged}"),
             ("A code used twice", "NO" if not twice else "YES"),

@@ -8,6 +8,7 @@ from django.utils import translation
 from PIL import Image
 
 from quartier.accounts.models import User
+from quartier.budgeting.papers import forget_vote_papers
 from quartier.cities.models import City
 from quartier.ideas.similar import forget_indexes
 from quartier.participation.services import role_grant_by_system
@@ -26,12 +27,15 @@ def _english_messages():
 @pytest.fixture(autouse=True)
 def _fresh_cache():
     # Rate limits and the GeoJSON cache live in the cache: no test may see another's counts;
-    # the similar-ideas indexes live in the process and are built again for each test too.
+    # the similar-ideas indexes and the vote papers live in the process and are built again for
+    # each test too.
     cache.clear()
     forget_indexes()
+    forget_vote_papers()
     yield
     cache.clear()
     forget_indexes()
+    forget_vote_papers()
 
 
 @pytest.fixture

@@ -115,6 +115,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
 
+# The vote's busiest statements, prepared once per connection (quartier/core/prepared.py);
+# 0 behind a pooler that moves statements between server connections (PgBouncer in
+# transaction mode before 1.21).
+DB_PREPARED_STATEMENTS = env_bool("DB_PREPARED_STATEMENTS", True)
+
+# Django's database sessions, read and written with one plain statement each.
+SESSION_ENGINE = "quartier.core.sessions"
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 SITE_ID = 1

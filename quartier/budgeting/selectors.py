@@ -49,7 +49,7 @@ def register_entry_get(*, process, entry_id) -> RegisterEntry | None:
     return RegisterEntry.objects.filter(process=process, pk=entry_id).first()
 
 
-def _on_ballot():
+def on_ballot():
     """The proposals on a ballot, as ``services.ballot_costs`` counts them: feasible and
     public, by title."""
     return Proposal.objects.filter(status=ProposalStatus.FEASIBLE, hidden_at__isnull=True).order_by(
@@ -81,7 +81,7 @@ def ballot_sheet(*, process, entry: RegisterEntry) -> BallotSheet:
         )
     )
     projects: dict[int, list[Proposal]] = {pot.pk: [] for pot in pots}
-    for proposal in _on_ballot().filter(pot__in=pots):
+    for proposal in on_ballot().filter(pot__in=pots):
         projects[proposal.pot_id].append(proposal)
     return BallotSheet(pots=pots, projects=projects)
 

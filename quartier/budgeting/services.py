@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from fractions import Fraction
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,6 +45,7 @@ from quartier.participation.vocabulary import Action, AuditAction, ProcessKind
 from . import ballots as ballot_rules
 from . import codes
 from .allocation import split_by_population
+from .cast_statement import cast_first
 from .errors import (
     AlreadyVoted,
     BallotInvalid,
@@ -757,26 +758,40 @@ def ballot_already_cast(
     return bool(stored) and {pot: sorted(c) for pot, c in stored.items()} == sent
 
 
+def _already_voted() -> AlreadyVoted:
+    return AlreadyVoted(
+        _("This code has been used to vote. With your receipt you can change the ballot.")
+    )
+
+
 def _ballot_first(
     *, process, entry: RegisterEntry, checked: Mapping[int, list], receipt: str
 ) -> str:
+    ballots = _ballots_new(
+        process=process,
+        checked=checked,
+        receipt=receipt,
+        tag=codes.change_tag(receipt, entry_id=entry.pk),
+    )
+    if connection.vendor == "postgresql" and process.settings_locked_at is not None:
+        # Every cast but a vote's first: the mark and the ballots in one statement.
+        if not cast_first(entry_id=entry.pk, ballots=ballots):
+            raise _already_voted()
+        return receipt
     with transaction.atomic():
         # The guard and the mark in one statement: two requests with the same code cannot both
         # pass it, on PostgreSQL and on SQLite alike.
         marked = RegisterEntry.objects.filter(pk=entry.pk, voted=False).update(voted=True)
         if not marked:
-            raise AlreadyVoted(
-                _("This code has been used to vote. With your receipt you can change the ballot.")
-            )
+            raise _already_voted()
         process_lock_settings(process=process)
-        tag = codes.change_tag(receipt, entry_id=entry.pk)
-        _ballots_write(process=process, checked=checked, receipt=receipt, tag=tag)
+        Ballot.objects.bulk_create(ballots)
     return receipt
 
 
-def _ballots_write(*, process, checked: Mapping[int, list], receipt: str, tag: str) -> None:
+def _ballots_new(*, process, checked: Mapping[int, list], receipt: str, tag: str) -> list[Ballot]:
     # One row per pot; no time, no reference to the entry: only the receipt's hash and the tag.
-    Ballot.objects.bulk_create(
+    return [
         Ballot(
             process=process,
             pot_id=pot_id,
@@ -785,7 +800,7 @@ def _ballots_write(*, process, checked: Mapping[int, list], receipt: str, tag: s
             change_tag=tag,
         )
         for pot_id, choices in checked.items()
-    )
+    ]
 
 
 def _ballot_change(
@@ -805,7 +820,9 @@ def _ballot_change(
         if not mine or any(not hmac.compare_digest(b.change_tag, tag) for b in mine):
             raise ReceiptRefused(_("This receipt does not belong to this code."))
         Ballot.objects.filter(pk__in=[b.pk for b in mine]).delete()
-        _ballots_write(process=process, checked=checked, receipt=receipt, tag=tag)
+        Ballot.objects.bulk_create(
+            _ballots_new(process=process, checked=checked, receipt=receipt, tag=tag)
+        )
     return receipt
 
 

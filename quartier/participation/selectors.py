@@ -38,6 +38,12 @@ def process_get(*, city, process_id: int, with_links: bool = True) -> Process:
     return process
 
 
+def process_tables() -> tuple[str, str]:
+    """The tables of processes and of phases, for a reader that fingerprints a process's rows in
+    SQL (``budgeting.papers``) without reaching into this app's models."""
+    return Process._meta.db_table, Phase._meta.db_table
+
+
 def role_list(*, city, viewer) -> QuerySet[CityRole]:
     if not can_manage_roles(user=viewer, city=city):
         return CityRole.objects.none()

@@ -23,7 +23,11 @@ from quartier.budgeting.vocabulary import PaperSheetStatus, ProposalStatus
 from quartier.cities.models import District
 from quartier.conftest import make_user
 from quartier.core.errors import PermissionDenied, RateLimited
-from quartier.participation.services import PhaseSpec, process_set_phases
+from quartier.participation.services import (
+    PhaseSpec,
+    process_lock_settings,
+    process_set_phases,
+)
 from quartier.participation.vocabulary import Action
 
 APPROVAL = {"kind": "approval", "min_projects": 1, "max_projects": 3}
@@ -436,9 +440,12 @@ def test_the_close_computes_equal_shares_once_and_publishes_a_pb_that_recomputes
     reason="two connections racing need a server database (runs in make test's PostgreSQL pass)",
 )
 @pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("settings_locked", [False, True], ids=["first cast", "later casts"])
 def test_two_requests_racing_with_one_code_make_one_ballot(
-    dortmund, city_admin, resident, evaluator
+    dortmund, city_admin, resident, evaluator, settings_locked
 ):
+    """The vote's first ballot goes through the ORM's transaction, every later one through
+    the one-statement cast (ADR 0007): both let exactly one of eight racers in."""
     import threading
 
     process = services.prize_money_create(
@@ -451,6 +458,8 @@ def test_two_requests_racing_with_one_code_make_one_ballot(
     the_pot = services.pot_save(process=process, actor=city_admin, name="Alle", amount=100)
     project = feasible(process, the_pot, resident, evaluator, "Bank", 10)
     process_set_phases(process=process, actor=city_admin, phases=one_phase(Action.VOTE))
+    if settings_locked:
+        process_lock_settings(process=process)
     _issued, (entry,) = code_entry(process, city_admin)
     start, outcomes = threading.Barrier(8), []
 

@@ -36,7 +36,6 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from quartier.accounts.permissions import can_participate
-from quartier.cities.selectors import city_for_request
 from quartier.core.errors import DomainError, RateLimited
 from quartier.core.rate_limits import address_key, client_address
 
@@ -51,11 +50,10 @@ from ..forms_voting import (
     ballot_from_post,
     field_name,
 )
+from ..papers import vote_paper
 from ..permissions import can_vote_with_account, vote_open, vote_proof
 from ..selectors import (
     BallotSheet,
-    ballot_sheet,
-    prize_money_get,
     register_entry_get,
     vote_phase_dates,
 )
@@ -67,8 +65,22 @@ CAST = "cast"
 
 
 def _vote(request, city_slug: str, process_id: int):
-    city = city_for_request(request, city_slug)
-    return city, prize_money_get(city=city, process_id=process_id, with_links=False)
+    """The city and the vote, from the worker's vote paper (``papers``), with the register entry
+    this browser holds; the paper stays on the request for ``_session_entry`` and ``_sheet``."""
+    held = request.session.get(SESSION_KEY % process_id)
+    paper = vote_paper(
+        city_slug=city_slug,
+        process_id=process_id,
+        entry_id=held.get("entry") if isinstance(held, dict) else None,
+    )
+    request.city = paper.city
+    request.vote_paper = paper
+    return paper.city, paper.process
+
+
+def _sheet(request, entry) -> BallotSheet:
+    """The voter's ballot paper: the city-wide pots and their district's."""
+    return request.vote_paper.sheet(district_id=entry.district_id)
 
 
 def _session_entry(request, process):
@@ -77,7 +89,12 @@ def _session_entry(request, process):
     held = request.session.get(SESSION_KEY % process.pk)
     if not isinstance(held, dict) or "entry" not in held:
         return None
-    entry = register_entry_get(process=process, entry_id=held["entry"])
+    paper = request.vote_paper
+    entry = (
+        paper.entry
+        if paper.entry_id == held["entry"]
+        else register_entry_get(process=process, entry_id=held["entry"])
+    )
     if entry is None or (entry.user_id is not None and entry.user_id != request.user.pk):
         request.session.pop(SESSION_KEY % process.pk, None)
         return None
@@ -525,7 +542,7 @@ def vote_ballot(request, city_slug: str, process_id: int):
     receipt = _typed_receipt(request) if request.method == "POST" else ""
     if entry.voted and not receipt:
         return _voted_page(request, city, process)
-    sheet = ballot_sheet(process=process, entry=entry)
+    sheet = _sheet(request, entry)
     if request.method == "GET":
         return _ballot_page(request, city, process, sheet)
     parsed = _parse(request, process, sheet)
@@ -611,7 +628,7 @@ def vote_cast(request, city_slug: str, process_id: int):
         return _sent_again(request, city, process, promise) or _voted_page(
             request, city, process, status=409, just_cast=True
         )
-    sheet = ballot_sheet(process=process, entry=entry)
+    sheet = _sheet(request, entry)
     parsed = _parse(request, process, sheet)
     problems = _problems(process, sheet, parsed.choices, parsed.problems)
     if problems:
@@ -681,7 +698,7 @@ def _sent_again(request, city, process, promise) -> HttpResponse | None:
     entry = register_entry_get(process=process, entry_id=promise["entry"])
     if entry is None or not entry.voted:
         return None
-    parsed = _parse(request, process, ballot_sheet(process=process, entry=entry))
+    parsed = _parse(request, process, _sheet(request, entry))
     stored = services.ballot_already_cast(
         process=process,
         entry_id=entry.pk,
@@ -715,7 +732,7 @@ def vote_change(request, city_slug: str, process_id: int):
         request,
         city,
         process,
-        ballot_sheet(process=process, entry=entry),
+        _sheet(request, entry),
         choices=current,
         receipt=codes.normalise(form.cleaned_data["receipt"]),
     )
