@@ -58,9 +58,11 @@ class VotePaper:
         return BallotSheet(pots=pots, projects={pot.pk: self.projects[pot.pk] for pot in pots})
 
     def for_request(self, *, entry_id: int | None, entry: RegisterEntry | None) -> VotePaper:
+        city, process = copy.copy(self.city), copy.copy(self.process)
+        process.city = city  # the copy's, not the kept city
         return VotePaper(
-            city=copy.copy(self.city),
-            process=copy.copy(self.process),
+            city=city,
+            process=process,
             pots=self.pots,
             projects=self.projects,
             entry_id=entry_id,

@@ -138,6 +138,7 @@ def test_an_unchanged_paper_costs_one_query_and_each_request_gets_its_own_copy(v
         again = paper_of(vote)
     assert len(queries) == 1
     assert again.process.settings_locked_at is None and again.city.name == "Dortmund"
+    assert again.process.city is again.city
     assert again.projects is first.projects  # shared, only read
 
 
