@@ -31,11 +31,18 @@ from django.db import connection
 from django.http import Http404
 
 from quartier.cities.models import City, District
+from quartier.cities.selectors import city_get
 from quartier.core import prepared
 from quartier.participation.selectors import process_tables
 
 from .models import Pot, Proposal, RegisterEntry
-from .selectors import BallotSheet, on_ballot, prize_money_get, register_entry_get
+from .selectors import (
+    BallotSheet,
+    entry_id_or_none,
+    on_ballot,
+    prize_money_get,
+    register_entry_get,
+)
 
 # Votes kept per worker; a city runs one or two at a time.
 KEPT = 16
@@ -122,10 +129,7 @@ def _fingerprint(city_slug: str, process_id: int, entry_id: int | None):
 
 
 def _read(city_slug: str, process_id: int) -> VotePaper:
-    try:
-        city = City.objects.get(slug=city_slug)
-    except City.DoesNotExist as missing:
-        raise Http404 from missing
+    city = city_get(slug=city_slug)
     process = prize_money_get(city=city, process_id=process_id, with_links=False)
     pots = tuple(Pot.objects.filter(process=process).select_related("district"))
     projects: dict[int, list[Proposal]] = {pot.pk: [] for pot in pots}
@@ -138,8 +142,7 @@ def vote_paper(*, city_slug: str, process_id: int, entry_id: int | None = None) 
     """The vote's paper as committed now, or 404 (no such city, another city's process, not a
     prize-money vote); copies of the city and the process for this request, and the register
     entry ``entry_id`` if it is this vote's (read in the same query)."""
-    if not isinstance(entry_id, int) or isinstance(entry_id, bool):
-        entry_id = None
+    entry_id = entry_id_or_none(entry_id)
     if connection.vendor != "postgresql":
         paper = _read(city_slug, process_id)
         entry = register_entry_get(process=paper.process, entry_id=entry_id)

@@ -42,9 +42,14 @@ def prize_money_find(*, process_id: int):
 # --- The vote (the voting area) ----------------------------------------------------------------
 
 
+def entry_id_or_none(value) -> int | None:
+    """A register entry id as a session holds it, or None for anything else."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
 def register_entry_get(*, process, entry_id) -> RegisterEntry | None:
     """The register entry a voter's session points at, if it is still this vote's."""
-    if not isinstance(entry_id, int) or isinstance(entry_id, bool):
+    if entry_id_or_none(entry_id) is None:
         return None
     return RegisterEntry.objects.filter(process=process, pk=entry_id).first()
 

@@ -42,11 +42,6 @@ def past_phase() -> list[PhaseSpec]:
 
 
 @pytest.fixture
-def evaluator(dortmund):
-    return make_user("jury@example.org", name="Jury", city=dortmund, role="evaluator")
-
-
-@pytest.fixture
 def vote(dortmund, city_admin):
     return services.prize_money_create(
         city=dortmund,

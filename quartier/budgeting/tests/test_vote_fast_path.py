@@ -19,7 +19,6 @@ from quartier.budgeting.errors import AlreadyVoted
 from quartier.budgeting.models import Ballot, Pot, Proposal, RegisterEntry
 from quartier.budgeting.tests.test_services import APPROVAL, code_entry, feasible, one_phase
 from quartier.cities.models import City
-from quartier.conftest import make_user
 from quartier.core import prepared
 from quartier.core.sessions import SessionStore
 from quartier.participation.models import Phase, Process
@@ -29,11 +28,6 @@ from quartier.participation.vocabulary import Action
 on_postgresql = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="row versions and one-statement casts: PostgreSQL"
 )
-
-
-@pytest.fixture
-def evaluator(dortmund):
-    return make_user("jury@example.org", name="Jury", city=dortmund, role="evaluator")
 
 
 @pytest.fixture

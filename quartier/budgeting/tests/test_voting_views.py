@@ -49,11 +49,6 @@ def musterstadt(db):
     forget_district_shapes(city)
 
 
-@pytest.fixture
-def evaluator(dortmund):
-    return make_user("jury@example.org", name="Jury", city=dortmund, role="evaluator")
-
-
 def make_vote(city, admin, author, evaluator, *, ballot=APPROVAL, eligibility=None, title="Vote"):
     vote = services.prize_money_create(
         city=city,
