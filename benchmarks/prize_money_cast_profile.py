@@ -29,6 +29,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--casts", type=int, default=200)
     parser.add_argument("--sort", default="cumulative")
+    parser.add_argument("--lines", type=int, default=40)
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="no profiler: CPU milliseconds per cast and per receipt page",
+    )
     parser.add_argument(
         "--database", default="postgres://postgres@127.0.0.1:5432/quartier_bench_vote"
     )
@@ -73,7 +79,7 @@ def main() -> int:
     vote = f"/{process.city.slug}/prize-money/{process.pk}/vote/"
     choices = {f"pot-{pot.pk}": projects}
     profile = cProfile.Profile()
-    spent = 0.0
+    spent = cpu = 0.0
     statements: list[str] = []
     for code in issued:
         client = Client(HTTP_X_FORWARDED_PROTO="https")
@@ -82,19 +88,52 @@ def main() -> int:
         promise = PROMISE.search(confirm.content.decode())
         assert promise, confirm.status_code
         with CaptureQueriesContext(connection) as queries:
-            began = time.perf_counter()
-            profile.enable()
+            began, began_cpu = time.perf_counter(), time.process_time()
+            if not args.plain:
+                profile.enable()
             answer = client.post(vote + "cast/", {**choices, "promise": promise[1]}, secure=True)
-            profile.disable()
+            if not args.plain:
+                profile.disable()
             spent += time.perf_counter() - began
+            cpu += time.process_time() - began_cpu
         assert answer.status_code == 200, answer.status_code
-        statements = [q["sql"][:100] for q in queries.captured_queries]
-    print(f"{spent / args.casts * 1000:.1f} ms per cast (under the profiler)")
+        statements = [(q["sql"] or "(prepared statement)")[:100] for q in queries.captured_queries]
+    under = "" if args.plain else " (under the profiler)"
+    print(
+        f"{spent / args.casts * 1000:.1f} ms per cast, {cpu / args.casts * 1000:.1f} ms CPU{under}"
+    )
+    if args.plain:
+        print(f"The receipt page alone: {_receipt_cpu(client, process) * 1000:.2f} ms CPU")
     print(f"{len(statements)} statements in the last cast:")
     for statement in statements:
         print("   ", statement)
-    pstats.Stats(profile).sort_stats(args.sort).print_stats(40)
+    if not args.plain:
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.lines)
     return 0
+
+
+def _receipt_cpu(client, process, rounds: int = 300) -> float:
+    """CPU seconds to render the receipt page in the site's layout, as the cast view does."""
+    from django.test import RequestFactory
+    from django.urls import resolve
+
+    from quartier.budgeting.views.voting import _receipt_page
+
+    path = f"/{process.city.slug}/prize-money/{process.pk}/vote/cast/"
+    request = RequestFactory().post(path, secure=True)
+    request.resolver_match = resolve(path)
+    request.city = process.city
+    request.session = client.session
+    from django.contrib.auth.models import AnonymousUser
+    from django.contrib.messages.storage.fallback import FallbackStorage
+
+    request.user = AnonymousUser()
+    request._messages = FallbackStorage(request)
+    _receipt_page(request, process.city, process, "A" * 16, changed=False)
+    began = time.process_time()
+    for _ in range(rounds):
+        _receipt_page(request, process.city, process, "A" * 16, changed=False)
+    return (time.process_time() - began) / rounds
 
 
 if __name__ == "__main__":

@@ -2,7 +2,8 @@ import io
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.cache import cache
+from django.conf import settings
+from django.core.cache import caches
 from django.core.management import call_command
 from django.utils import translation
 from PIL import Image
@@ -26,14 +27,16 @@ def _english_messages():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    # Rate limits and the GeoJSON cache live in the cache: no test may see another's counts;
-    # the similar-ideas indexes and the vote papers live in the process and are built again for
-    # each test too.
-    cache.clear()
+    # Rate limits, the GeoJSON cache and the layout's fragments live in the caches: no test may
+    # see another's; the similar-ideas indexes and the vote papers live in the process and are
+    # built again for each test too.
+    for alias in settings.CACHES:
+        caches[alias].clear()
     forget_indexes()
     forget_vote_papers()
     yield
-    cache.clear()
+    for alias in settings.CACHES:
+        caches[alias].clear()
     forget_indexes()
     forget_vote_papers()
 

@@ -219,7 +219,15 @@ CACHES = {
     "default": {
         "BACKEND": os.environ.get("CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
         "LOCATION": os.environ.get("CACHE_LOCATION", "quartier"),
-    }
+    },
+    # Rendered pieces of the layout: each worker keeps its own, as they are cheaper to render
+    # again than to fetch from another server; their keys name everything they show.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "quartier-fragments",
+        "TIMEOUT": 600,
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
 }
 
 # Map tiles: OpenStreetMap by default; a city can point this at its own tile server.

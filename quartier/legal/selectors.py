@@ -1,5 +1,7 @@
+from functools import lru_cache
+
 from django.conf import settings
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 
 from quartier.accounts.consent import ConsentDocument
 from quartier.cities.models import City
@@ -14,10 +16,15 @@ def legal_page_get(*, city, kind: str) -> LegalPage | None:
 
 def legal_links(*, city_slug: str) -> list[dict]:
     """The footer's links: every kind, written or not (an unwritten page says so); no query."""
-    return [
-        {"label": kind.label, "url": reverse("legal_page", args=[city_slug, kind.value])}
-        for kind in LegalKind
-    ]
+    urls = _legal_urls(city_slug, get_script_prefix(), get_urlconf())
+    return [{"label": kind.label, "url": url} for kind, url in zip(LegalKind, urls, strict=True)]
+
+
+@lru_cache(maxsize=256)
+def _legal_urls(city_slug: str, _prefix: str, _urlconf) -> tuple[str, ...]:
+    # Every page's footer asks for these; an address depends only on its arguments, the
+    # script prefix and the URL configuration, which are the cache's key.
+    return tuple(reverse("legal_page", args=[city_slug, kind.value]) for kind in LegalKind)
 
 
 def consent_documents(*, city) -> list[ConsentDocument]:

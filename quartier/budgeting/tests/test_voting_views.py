@@ -379,6 +379,21 @@ def test_pressing_cast_twice_casts_one_ballot_and_shows_the_same_receipt(client,
     assert Ballot.objects.filter(process=process).count() == 1
 
 
+def test_the_receipt_page_has_no_way_off_that_would_lose_the_receipt(client, vote, city_admin):
+    # The language switch posts and returns to the cast's address (a POST-only view): the
+    # receipt, shown once, would be gone. The legal links stay, as on every page.
+    process, pot, projects = vote
+    enter(client, process, issue(process, city_admin)[0])
+    page = cast(client, process, pot, projects[0])
+    html = page.content.decode()
+    assert page.status_code == 200 and receipt_in(page)
+    assert 'class="language-switch"' not in html and "Main navigation" not in html
+    assert reverse("legal_page", args=["dortmund", "impressum"]) in html
+    # The ballot page before it keeps both.
+    ballot = client.get(url("budget_vote", process))
+    assert 'class="language-switch"' in ballot.content.decode()
+
+
 def test_a_cast_whose_answer_was_lost_gets_its_receipt_on_retry(client, vote, city_admin):
     """The worker died after the commit and before the session was saved: the retry finds
     the session still holding the code, and the ballot stored."""
@@ -438,7 +453,9 @@ def test_changing_the_ballot_with_the_receipt(client, vote, city_admin):
     enter(other, process, code)
     voted = other.get(url("budget_vote_ballot", process)).content.decode()
     assert "This code has been used to vote." in voted and 'name="receipt"' in voted
-    wrong = other.post(url("budget_vote_change", process), {"receipt": receipt[:-1] + "0"})
+    # One character changed (never to itself: a receipt may end in either of these).
+    typo = receipt[:-1] + ("0" if receipt[-1] != "0" else "1")
+    wrong = other.post(url("budget_vote_change", process), {"receipt": typo})
     assert wrong.status_code == 400
     assert "typo" in wrong.content.decode() or "does not belong" in wrong.content.decode()
 

@@ -95,3 +95,23 @@ def test_english_dates_are_unambiguous_and_german_ones_german(client, dortmund):
         assert template.render(Context({"at": moment})) == "2 Dec 2026|2 December 2026, 14:05"
     with translation.override("de"):
         assert template.render(Context({"at": moment})) == "02.12.2026|2. Dezember 2026 14:05"
+
+
+def test_the_kept_navigation_differs_by_city_language_and_duty(client, dortmund, moderator):
+    # The layout keeps the city's links rendered; a moderator's link must not reach a resident,
+    # one language's words not another's page, nor one city's addresses another city.
+    bochum = City.objects.create(slug="bochum", name="Bochum", centre_lat=51.48, centre_lon=7.22)
+    client.force_login(moderator)
+    assert "/dortmund/moderation/" in client.get("/dortmund/").content.decode()
+    client.logout()
+    client.cookies["django_language"] = "en"
+    english = client.get("/dortmund/").content.decode()
+    assert "/dortmund/moderation/" not in english and ">Ideas</a>" in english
+    client.cookies["django_language"] = "de"
+    german = client.get("/dortmund/").content.decode()
+    assert ">Ideen</a>" in german and ">Ideas</a>" not in german
+    elsewhere = client.get(f"/{bochum.slug}/").content.decode()
+    assert 'href="/bochum/ideas/"' in elsewhere
+    assert 'href="/dortmund/ideas/"' not in elsewhere
+    assert reverse("legal_page", args=["bochum", "impressum"]) in elsewhere
+    assert reverse("legal_page", args=["dortmund", "impressum"]) not in elsewhere
