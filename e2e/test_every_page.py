@@ -65,6 +65,7 @@ VISITS = [
     Visit("idea_detail", ANONYMOUS, D + "/ideas/{withdrawn}/", label="withdrawn"),
     Visit("idea_detail", ANONYMOUS, D + "/ideas/{hidden}/", label="hidden", status=410),
     Visit("idea_revisions", ANONYMOUS, D + "/ideas/{long_idea}/versions/"),
+    Visit("idea_team", ANONYMOUS, D + "/ideas/{long_idea}/team/"),
     Visit("idea_revisions", RESIDENT, D + "/ideas/{long_idea}/versions/", label="own: restore"),
     Visit("idea_compare", ANONYMOUS, D + "/ideas/{long_idea}/versions/compare/"),
     Visit(
@@ -113,6 +114,7 @@ VISITS = [
     Visit("idea_detail", RESIDENT, D + "/ideas/{long_idea}/", label="own idea"),
     Visit("idea_submit", RESIDENT, D + "/ideas/new/"),
     Visit("idea_edit", RESIDENT, D + "/ideas/{long_idea}/edit/"),
+    Visit("idea_team", RESIDENT, D + "/ideas/{long_idea}/team/", label="lead: roles, requests"),
     Visit("idea_withdraw", RESIDENT, D + "/ideas/{long_idea}/withdraw/"),
     Visit("conversation_detail", RESIDENT, D + "/opinion-maps/{long_map}/", label="long texts"),
     Visit("report_content", RESIDENT, D + "/report/idea/{demo_idea}/", label="idea"),
@@ -129,6 +131,7 @@ VISITS = [
     Visit("moderation_queue", MODERATOR, D + "/moderation/?resolved=1", label="resolved"),
     Visit("audit_log", MODERATOR, D + "/moderation/log/"),
     Visit("idea_detail", MODERATOR, D + "/ideas/{long_idea}/", label="with moderation"),
+    Visit("idea_team", MODERATOR, D + "/ideas/{long_idea}/team/", label="own request waiting"),
     Visit("idea_submit", MODERATOR, D + "/ideas/new/?analog=1", label="paper card"),
     Visit("conversation_new", MODERATOR, D + "/opinion-maps/new/"),
     Visit("conversation_moderation", MODERATOR, D + "/opinion-maps/{long_map}/moderation/"),
@@ -301,6 +304,7 @@ def content_build() -> tuple[dict, dict[str, object]]:
         statement_submit,
         vote_cast,
     )
+    from quartier.ideas import teams
     from quartier.ideas.models import Idea
     from quartier.ideas.services import (
         comment_add,
@@ -358,6 +362,14 @@ def content_build() -> tuple[dict, dict[str, object]]:
     comment_resolve(comment=concern, actor=resident, revision_number=2)
     withdrawn = submit(resident, "Ein Bücherschrank", "Bücher zum Tauschen.", "-")
     idea_withdraw(idea=withdrawn, user=resident, reason=f"Gibt es schon: {LONG_URL}")
+    # A team: the neighbour (long name) works on the long idea with a long role; a long open
+    # role; a request with a long message waits for the resident, who leads.
+    role = teams.open_role_publish(
+        idea=long_idea, actor=resident, title=LONG_WORD[:80], skills=f"{LONG_WORD} {LONG_URL}"[:200]
+    )
+    asked = teams.join_ask(idea=long_idea, user=neighbour, role=role, message=LONG_WORD)
+    teams.join_decide(request=asked, actor=resident, accept=True)
+    teams.join_ask(idea=long_idea, user=moderator, message=f"{LONG_WORD} {LONG_URL}")
     hidden = submit(neighbour, "Werbung", "Kaufen!", "-")
     content_hide(target=hidden, moderator=moderator, reason=f"Werbung {LONG_WORD}")
 

@@ -10,7 +10,7 @@ class IdeasConfig(AppConfig):
         from quartier.core import personal_data
         from quartier.moderation.registry import ContentKind, register
 
-        from . import services
+        from . import services, teams
         from .models import Comment, Idea
 
         register(
@@ -45,3 +45,6 @@ class IdeasConfig(AppConfig):
         personal_data.register("idea_revisions", export=services.personal_data_idea_revisions)
         personal_data.register("comments", export=services.personal_data_comments)
         personal_data.register("supports", export=services.personal_data_supports)
+        personal_data.register(
+            "teams", export=teams.personal_data_team, erase=teams.personal_data_erase_team
+        )

@@ -230,3 +230,50 @@ class ResolveForm(forms.Form):
 
     revision = forms.IntegerField(label=_("Answered by version"), required=False, min_value=1)
     reopen = forms.BooleanField(required=False)
+
+
+# --- Teams --------------------------------------------------------------------------------------
+
+
+class OpenRoleForm(forms.Form):
+    title = forms.CharField(label=_("Role"), max_length=80)
+    skills = forms.CharField(
+        label=_("Skills wanted"),
+        max_length=200,
+        required=False,
+        help_text=_("For example: graphic design, legal advice, 3D printing."),
+    )
+    description = forms.CharField(
+        label=_("What the role does"), max_length=1_000, required=False, widget=forms.Textarea
+    )
+
+
+class JoinAskForm(forms.Form):
+    """``role``: the number of one of the team's open roles, or empty for the team in general."""
+
+    role = forms.IntegerField(required=False, min_value=1)
+    message = forms.CharField(
+        label=_("Message to the team (optional)"),
+        max_length=1_000,
+        required=False,
+        widget=forms.Textarea,
+    )
+
+
+class JoinDecideForm(forms.Form):
+    decision = forms.ChoiceField(choices=[("accept", _("Accept")), ("decline", _("Decline"))])
+
+
+class MemberActionForm(forms.Form):
+    """What a lead does with a member (``describe`` also by the member themselves)."""
+
+    action = forms.ChoiceField(
+        choices=[("make_lead", "make_lead"), ("remove", "remove"), ("describe", "describe")]
+    )
+    contribution = forms.CharField(max_length=80, required=False)
+
+
+class TeamSelfForm(forms.Form):
+    """What a member does about themselves: leave, or step down as lead."""
+
+    action = forms.ChoiceField(choices=[("leave", "leave"), ("step_down", "step_down")])

@@ -251,3 +251,104 @@ class Support(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.idea_id}"
+
+
+class TeamMember(models.Model):
+    """A person in an idea's team. Leads publish open roles, decide who joins and hand over;
+    every member co-edits the idea. An online idea's initiator is its first lead."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="team")
+    # Erasing an account takes the membership with it (GDPR); the team goes on without it.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="team_memberships"
+    )
+    contribution = models.CharField(_("role in the team"), max_length=80, blank=True)
+    is_lead = models.BooleanField(_("lead"), default=False)
+    joined_at = models.DateTimeField(_("joined"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("team member")
+        verbose_name_plural = _("team members")
+        ordering = ["-is_lead", "joined_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["idea", "user"], name="team_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} in {self.idea_id}"
+
+
+class OpenRole(models.Model):
+    """A role the team is looking for, with the skills it wants ("Grafik", "3D-Druck")."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="open_roles")
+    title = models.CharField(_("role"), max_length=80)
+    skills = models.CharField(_("skills wanted"), max_length=200, blank=True)
+    description = models.TextField(_("what the role does"), max_length=1_000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("published"), auto_now_add=True)
+    # Filled or no longer needed: kept, so that an answered request still names its role.
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("open role")
+        verbose_name_plural = _("open roles")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class JoinStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class JoinRequest(models.Model):
+    """Someone asks to join an idea's team (for one of its open roles, or in general)."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="join_requests"
+    )
+    role = models.ForeignKey(
+        OpenRole,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requests",
+        verbose_name=_("role"),
+    )
+    message = models.TextField(_("message to the team"), max_length=1_000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=JoinStatus.choices, default=JoinStatus.PENDING
+    )
+    created_at = models.DateTimeField(_("asked"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("request to join")
+        verbose_name_plural = _("requests to join")
+        ordering = ["created_at", "id"]
+        constraints = [
+            # One open question per person and team: asking twice cannot make two members.
+            models.UniqueConstraint(
+                fields=["idea", "user"],
+                condition=Q(status="pending"),
+                name="join_request_pending_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.idea_id} ({self.status})"

@@ -13,7 +13,17 @@ from django.http import Http404
 from quartier.cities.models import City, District
 from quartier.participation.permissions import can_moderate
 
-from .models import Comment, CommentKind, Idea, IdeaRevision, Support
+from .models import (
+    Comment,
+    CommentKind,
+    Idea,
+    IdeaRevision,
+    JoinRequest,
+    JoinStatus,
+    OpenRole,
+    Support,
+    TeamMember,
+)
 
 SORT_ORDERS = {
     "newest": ("-created_at", "-id"),
@@ -241,3 +251,52 @@ def idea_revision_number(*, idea: Idea) -> int:
     """The number of the idea's latest revision (0 if it has none): what an edit is based on."""
     latest = IdeaRevision.objects.filter(idea=idea).order_by("-number").first()
     return latest.number if latest else 0
+
+
+# --- Teams --------------------------------------------------------------------------------------
+
+_TEAM = "_team_members"  # where an idea keeps its team for the rest of the request
+
+
+def team_members(*, idea: Idea) -> list[TeamMember]:
+    """The idea's team, leads first, with their accounts: one query, then kept on the idea
+    (the permissions ask for it several times per page). Writes forget it (``team_forget``)."""
+    members = idea.__dict__.get(_TEAM)
+    if members is None:
+        members = list(TeamMember.objects.filter(idea=idea).select_related("user"))
+        idea.__dict__[_TEAM] = members
+    return members
+
+
+def team_forget(idea: Idea) -> None:
+    idea.__dict__.pop(_TEAM, None)
+
+
+def team_membership(*, idea: Idea, user) -> TeamMember | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return next((m for m in team_members(idea=idea) if m.user_id == user.pk), None)
+
+
+def team_open_roles(*, idea: Idea) -> QuerySet[OpenRole]:
+    return OpenRole.objects.filter(idea=idea, closed_at__isnull=True).order_by("created_at", "id")
+
+
+def team_requests_pending(*, idea: Idea) -> QuerySet[JoinRequest]:
+    """Requests waiting for the team's leads, oldest first, with who asked and for what."""
+    return (
+        JoinRequest.objects.filter(idea=idea, status=JoinStatus.PENDING)
+        .select_related("user", "role")
+        .order_by("created_at", "id")
+    )
+
+
+def team_request_of(*, idea: Idea, user) -> JoinRequest | None:
+    """This person's request to join waiting for an answer, if any."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        JoinRequest.objects.filter(idea=idea, user=user, status=JoinStatus.PENDING)
+        .select_related("role")
+        .first()
+    )

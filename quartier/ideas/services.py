@@ -15,7 +15,6 @@ from quartier.cities.models import City
 from quartier.cities.services import city_touch_ideas, district_for_idea_location
 from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
-from quartier.core.text import text_check
 from quartier.moderation.services import premoderation_fields
 from quartier.participation.permissions import can_moderate
 from quartier.participation.services import audit_record
@@ -33,16 +32,20 @@ from .models import (
     InnovationKind,
     Source,
     Support,
+    TeamMember,
 )
 from .permissions import (
     can_answer_for_idea,
     can_comment,
     can_edit_idea,
     can_enter_analog_idea,
+    can_restore_revision,
     can_submit_idea,
     can_support,
     can_withdraw_idea,
 )
+from .teams import team_move
+from .text import clean_text
 
 # The fields a revision keeps; an edit changes some of them.
 REVISED_FIELDS = ("title", "summary", "description", "kind", "lat", "lon")
@@ -56,18 +59,6 @@ def _require_participant(user: User) -> None:
 def _require_analog_editor(user: User, city: City) -> None:
     if not can_enter_analog_idea(user=user, city=city):
         raise PermissionDenied(_("Only this city's moderators can do this."))
-
-
-def _clean_text(value: str, *, field: str, max_length: int, required: bool = True) -> str:
-    text = text_check((value or "").replace("\x00", "").strip(), field=field)
-    if required and not text:
-        raise IdeaError(_("%(field)s must not be empty.") % {"field": field})
-    if len(text) > max_length:
-        raise IdeaError(
-            _("%(field)s is too long (%(length)d characters; at most %(max)d).")
-            % {"field": field, "length": len(text), "max": max_length}
-        )
-    return text
 
 
 def idea_submit(
@@ -104,12 +95,12 @@ def idea_submit(
         )
     for upload in images:
         image_check_size(upload, max_bytes=settings.IDEA_IMAGE_MAX_BYTES)
-    title = _clean_text(title, field=_("Title"), max_length=120)
-    summary = _clean_text(summary, field=_("Summary"), max_length=300)
-    description = _clean_text(description, field=_("Description"), max_length=10_000)
+    title = clean_text(title, field=_("Title"), max_length=120)
+    summary = clean_text(summary, field=_("Summary"), max_length=300)
+    description = clean_text(description, field=_("Description"), max_length=10_000)
     # The card's writer is credited, never the staff member who typed it in; empty: anonymous.
     analog_author_name = (
-        _clean_text(analog_author_name, field=_("Name on the card"), max_length=100, required=False)
+        clean_text(analog_author_name, field=_("Name on the card"), max_length=100, required=False)
         if source == Source.ANALOG
         else ""
     )
@@ -142,6 +133,8 @@ def idea_submit(
             **({} if source == Source.ANALOG or is_example else premoderation_fields(city=city)),
         )
         _revision_add(idea=idea, number=1, author=author, note="")
+        if source == Source.ONLINE:
+            TeamMember.objects.create(idea=idea, user=author, is_lead=True)
         for position, picture in enumerate(processed):
             alt_text = image_alt_texts[position] if position < len(image_alt_texts) else ""
             IdeaImage.objects.create(
@@ -204,7 +197,7 @@ def comment_add(
         if idea.is_withdrawn:
             raise IdeaError(_("This idea has been withdrawn and takes no new comments."))
         raise IdeaError(_("This idea is hidden and cannot be commented on."))
-    body = _clean_text(body, field=_("Comment"), max_length=2_000)
+    body = clean_text(body, field=_("Comment"), max_length=2_000)
     if parent is not None:
         if parent.idea_id != idea.pk:
             raise IdeaError(_("The comment you reply to belongs to another idea."))
@@ -284,13 +277,13 @@ def idea_update(
     ``based_on`` is the revision number the editor's form showed: when another revision was
     saved since, nothing is written and ``EditConflict`` names what changed meanwhile."""
     if editor is not None and not can_edit_idea(user=editor, idea=idea):
-        raise PermissionDenied(_("Only the author can edit this idea while it is public."))
+        raise PermissionDenied(_("Only the idea's team can edit it while it is public."))
     if kind not in InnovationKind.values:
         raise IdeaError(_("Unknown kind of innovation."))
-    title = _clean_text(title, field=_("Title"), max_length=120)
-    summary = _clean_text(summary, field=_("Summary"), max_length=300)
-    description = _clean_text(description, field=_("Description"), max_length=10_000)
-    note = _clean_text(note, field=_("Note"), max_length=300, required=False)
+    title = clean_text(title, field=_("Title"), max_length=120)
+    summary = clean_text(summary, field=_("Summary"), max_length=300)
+    description = clean_text(description, field=_("Description"), max_length=10_000)
+    note = clean_text(note, field=_("Note"), max_length=300, required=False)
     district = district_for_idea_location(city=idea.city, lat=lat, lon=lon)
     if editor is not None:
         rate_limit_check(action="idea_update", actor_id=editor.pk, limit=30, period_seconds=3600)
@@ -338,8 +331,8 @@ def idea_update(
 def idea_restore(*, idea: Idea, number: int, editor: User, based_on: int | None = None) -> bool:
     """Bring back version ``number``: its texts, kind and place become a new version (history
     is never rewritten). False when the idea reads like that version already."""
-    if not can_edit_idea(user=editor, idea=idea):
-        raise PermissionDenied(_("Only the author can edit this idea while it is public."))
+    if not can_restore_revision(user=editor, idea=idea):
+        raise PermissionDenied(_("Only the team's leads restore a version while it is public."))
     old = IdeaRevision.objects.filter(idea=idea, number=number).first()
     if old is None:
         raise IdeaError(_("This idea has no version %(number)s.") % {"number": number})
@@ -378,8 +371,10 @@ def idea_withdraw(*, idea: Idea, user: User, reason: str) -> Idea:
     """The author withdraws their idea with a public reason. It stays readable (with its
     comments) as withdrawn, takes no new comments or supports and leaves the map layer."""
     if not can_withdraw_idea(user=user, idea=idea):
-        raise PermissionDenied(_("Only the author can withdraw this idea while it is public."))
-    reason = _clean_text(reason, field=_("Reason"), max_length=500)
+        raise PermissionDenied(
+            _("Only the team's leads can withdraw this idea while it is public.")
+        )
+    reason = clean_text(reason, field=_("Reason"), max_length=500)
     with transaction.atomic():
         updated = Idea.objects.filter(pk=idea.pk, withdrawn_at__isnull=True).update(
             withdrawn_at=timezone.now(), withdrawn_reason=reason
@@ -393,7 +388,8 @@ def idea_withdraw(*, idea: Idea, user: User, reason: str) -> Idea:
 
 def idea_merge(*, source: Idea, target: Idea, moderator: User, reason: str) -> Idea:
     """The city's staff merge a duplicate into the idea that goes on: its comments move over,
-    its supporters too (someone who supported both counts once), and it is withdrawn with a
+    its supporters too (someone who supported both counts once), its team joins the other
+    (``team_move``), and it is withdrawn with a
     public note pointing at the other idea; its versions stay with it. Logged."""
     if not can_moderate(user=moderator, city=source.city_id):
         raise PermissionDenied(_("Only the city's moderators merge ideas."))
@@ -401,7 +397,7 @@ def idea_merge(*, source: Idea, target: Idea, moderator: User, reason: str) -> I
         raise IdeaError(_("An idea cannot be merged into itself."))
     if source.city_id != target.city_id:
         raise IdeaError(_("Ideas of different cities cannot be merged."))
-    reason = _clean_text(reason, field=_("Reason"), max_length=300)
+    reason = clean_text(reason, field=_("Reason"), max_length=300)
     with transaction.atomic():
         # Both rows locked, in id order (no deadlock with a merge the other way round).
         locked = {
@@ -419,6 +415,7 @@ def idea_merge(*, source: Idea, target: Idea, moderator: User, reason: str) -> I
         Support.objects.filter(idea=source).exclude(user_id__in=both).update(idea=target)
         Support.objects.filter(idea=source).delete()
         Comment.objects.filter(idea=source).update(idea=target)
+        team_move(source=source, target=target)
         Idea.objects.filter(pk=target.pk).update(
             support_count=Support.objects.filter(idea=target).count(),
             comment_count=F("comment_count") + source.comment_count,

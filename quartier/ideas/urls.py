@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import team_views, views
 
 urlpatterns = [
     path("ideas/", views.idea_list_view, name="idea_list"),
@@ -31,6 +31,30 @@ urlpatterns = [
         views.comment_resolve_view,
         name="comment_resolve",
     ),
+    path("ideas/<int:idea_id>/team/", team_views.team_view, name="idea_team"),
+    path("ideas/<int:idea_id>/team/roles/", team_views.team_role_add_view, name="team_role_add"),
+    path(
+        "ideas/<int:idea_id>/team/roles/<int:role_id>/close/",
+        team_views.team_role_close_view,
+        name="team_role_close",
+    ),
+    path("ideas/<int:idea_id>/team/join/", team_views.team_join_view, name="team_join"),
+    path(
+        "ideas/<int:idea_id>/team/join/withdraw/",
+        team_views.team_join_withdraw_view,
+        name="team_join_withdraw",
+    ),
+    path(
+        "ideas/<int:idea_id>/team/requests/<int:request_id>/",
+        team_views.team_request_decide_view,
+        name="team_request_decide",
+    ),
+    path(
+        "ideas/<int:idea_id>/team/members/<int:member_id>/",
+        team_views.team_member_view,
+        name="team_member",
+    ),
+    path("ideas/<int:idea_id>/team/me/", team_views.team_self_view, name="team_self"),
     path(
         "ideas/<int:idea_id>/comments/<int:comment_id>/hide/",
         views.comment_hide_view,

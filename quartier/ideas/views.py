@@ -30,10 +30,12 @@ from .models import Comment, CommentKind, Idea, Source
 from .panels import panels_for
 from .permissions import (
     can_answer_for_idea,
+    can_ask_to_join,
     can_comment,
     can_edit_idea,
     can_enter_analog_idea,
     can_moderate_idea,
+    can_restore_revision,
     can_see_idea,
     can_submit_idea,
     can_withdraw_idea,
@@ -48,6 +50,8 @@ from .selectors import (
     idea_revision_number,
     idea_revisions,
     idea_supported_by,
+    team_members,
+    team_open_roles,
 )
 from .similar import similar_to, similar_to_draft
 
@@ -96,7 +100,7 @@ def idea_detail(request, city_slug: str, idea_id: int):
     return _idea_page(request, idea)
 
 
-def _idea_not_shown(request, idea: Idea):
+def idea_not_shown(request, idea: Idea):
     """A hidden idea says why (410). One that was never public (waiting for review, or rejected
     in pre-moderation) does not exist for anyone but its author, who sees the reason."""
     own = request.user.is_authenticated and idea.author_id == request.user.pk
@@ -106,6 +110,7 @@ def _idea_not_shown(request, idea: Idea):
 
 
 COMMENTS_PER_PAGE = 20
+OPEN_ROLES_SHOWN = 3  # on the idea page; the team page lists them all
 
 
 def _idea_page(request, idea: Idea, *, comment_form: CommentForm | None = None, status=200):
@@ -113,7 +118,7 @@ def _idea_page(request, idea: Idea, *, comment_form: CommentForm | None = None, 
     ``?comments=`` sorts the thread (an unknown order is the default), ``?page=`` pages it."""
     city = idea.city
     if not can_see_idea(user=request.user, idea=idea):
-        return _idea_not_shown(request, idea)
+        return idea_not_shown(request, idea)
     order = request.GET.get("comments", "")
     order = order if order in COMMENT_ORDERS else COMMENT_ORDERS[0]
     comments = Paginator(
@@ -138,6 +143,11 @@ def _idea_page(request, idea: Idea, *, comment_form: CommentForm | None = None, 
             "comment_form": comment_form or CommentForm(),
             "revision_count": idea_revision_number(idea=idea),
             "can_edit": can_edit_idea(user=request.user, idea=idea),
+            "can_withdraw": can_withdraw_idea(user=request.user, idea=idea),
+            "team": team_members(idea=idea),
+            "open_roles": list(team_open_roles(idea=idea)[: OPEN_ROLES_SHOWN + 1]),
+            "open_roles_shown": OPEN_ROLES_SHOWN,
+            "can_ask_to_join": can_ask_to_join(user=request.user, idea=idea),
             "supported": idea_supported_by(idea=idea, user=request.user),
             "can_participate": can_comment(user=request.user, idea=idea),
             "can_moderate": can_moderate_idea(user=request.user, idea=idea),
@@ -403,7 +413,7 @@ def idea_revisions_view(request, city_slug: str, idea_id: int):
     city = city_for_request(request, city_slug)
     idea = idea_get(city=city, idea_id=idea_id, viewer=request.user)
     if not can_see_idea(user=request.user, idea=idea):
-        return _idea_not_shown(request, idea)
+        return idea_not_shown(request, idea)
     revisions = list(idea_revisions(idea=idea))
     return render(
         request,
@@ -413,7 +423,7 @@ def idea_revisions_view(request, city_slug: str, idea_id: int):
             "idea": idea,
             "revisions": revisions,
             "latest": revisions[0].number if revisions else 0,
-            "can_edit": can_edit_idea(user=request.user, idea=idea),
+            "can_restore": can_restore_revision(user=request.user, idea=idea),
         },
     )
 
@@ -429,7 +439,7 @@ def idea_compare_view(request, city_slug: str, idea_id: int):
     city = city_for_request(request, city_slug)
     idea = idea_get(city=city, idea_id=idea_id, viewer=request.user)
     if not can_see_idea(user=request.user, idea=idea):
-        return _idea_not_shown(request, idea)
+        return idea_not_shown(request, idea)
     revisions = {revision.number: revision for revision in idea_revisions(idea=idea)}
     latest = max(revisions, default=0)
     asked = {
@@ -472,7 +482,7 @@ def idea_compare_view(request, city_slug: str, idea_id: int):
 @login_required
 def idea_restore_view(request, city_slug: str, idea_id: int, number: int):
     idea = _idea_for_write(request, city_slug, idea_id)
-    if not can_edit_idea(user=request.user, idea=idea):
+    if not can_restore_revision(user=request.user, idea=idea):
         raise Http404
     try:
         restored = services.idea_restore(

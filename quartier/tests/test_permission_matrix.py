@@ -53,7 +53,16 @@ from quartier.deliberation.services import (
     statement_submit,
     vote_cast,
 )
-from quartier.ideas.models import Comment, Idea, IdeaRevision, Support
+from quartier.ideas import teams
+from quartier.ideas.models import (
+    Comment,
+    Idea,
+    IdeaRevision,
+    JoinRequest,
+    OpenRole,
+    Support,
+    TeamMember,
+)
 from quartier.ideas.services import comment_add, idea_submit, idea_update
 from quartier.implementation import services as implementation
 from quartier.implementation.models import LedgerEntry, Milestone, ProgressUpdate
@@ -71,7 +80,8 @@ from .conftest import MUSTERSTADT_CENTRE, forget_district_shapes, musterstadt_cr
 ANONYMOUS = "anonymous"
 UNVERIFIED = "unverified"
 RESIDENT = "resident"
-AUTHOR = "author"  # of the ideas concerned, and the opener of the opinion map concerned
+AUTHOR = "author"  # of the ideas concerned (their team's lead), the opener of the opinion map
+MEMBER = "team_member"  # of the author's two public ideas' teams, not a lead
 MODERATOR = "moderator"  # of Dortmund, where every row's content lives
 OTHER_MODERATOR = "other_moderator"  # of Musterstadt
 CITY_ADMIN = "city_admin"  # of Dortmund
@@ -81,6 +91,7 @@ ROLES = (
     UNVERIFIED,
     RESIDENT,
     AUTHOR,
+    MEMBER,
     MODERATOR,
     OTHER_MODERATOR,
     CITY_ADMIN,
@@ -172,6 +183,9 @@ class World:
     edited_idea: Idea  # the author's, public, in two versions
     other_comment: Comment
     other_process: Process
+    open_role: OpenRole  # of the idea's team
+    join_request: JoinRequest  # the resident's, to the edited idea's team, waiting
+    membership: TeamMember  # the member's in the idea's team
     other_role: CityRole
     prize_money: Process  # Dortmund's prize-money vote: one pot, two projects on the ballot
     prize_money_code: str  # a voting code of it, unused (codes are stored only as hashes)
@@ -224,6 +238,7 @@ def world_build() -> World:
         UNVERIFIED: make_user("unverified.matrix@example.org", verified=False, name="Unverified"),
         RESIDENT: make_user("resident.matrix@example.org", name="Resident"),
         AUTHOR: make_user("author.matrix@example.org", name="Author"),
+        MEMBER: make_user("member.matrix@example.org", name="Member"),
         MODERATOR: make_user(
             "moderator.matrix@example.org", name="Moderator", city=dortmund, role="moderator"
         ),
@@ -316,6 +331,13 @@ def world_build() -> World:
         phases=[PhaseSpec(name="Proposals", starts_at=yesterday, allows=("propose",))],
         creator=users[SYSTEM_ADMIN],
     )
+    member, resident = users[MEMBER], users[RESIDENT]
+    assert member is not None and resident is not None
+    for team_of in (idea, edited_idea):
+        asked = teams.join_ask(idea=team_of, user=member, message="Matrix member")
+        teams.join_decide(request=asked, actor=author, accept=True)
+    open_role = teams.open_role_publish(idea=idea, actor=author, title="Matrix role")
+    join_request = teams.join_ask(idea=edited_idea, user=resident)
     prize_money, prize_money_code = _prize_money(dortmund, users[CITY_ADMIN], author, bystander)
     counted_vote, funded_proposal_id, milestone_id = _counted_vote(
         dortmund, users[CITY_ADMIN], author, bystander
@@ -345,6 +367,9 @@ def world_build() -> World:
         other_comment=other_comment,
         edited_idea=edited_idea,
         other_process=other_process,
+        open_role=open_role,
+        join_request=join_request,
+        membership=TeamMember.objects.get(idea=idea, user=member),
         other_role=CityRole.objects.get(city=musterstadt, user=users[OTHER_MODERATOR]),
         prize_money=prize_money,
         prize_money_code=prize_money_code,
@@ -541,6 +566,13 @@ def only(roles: Iterable[str], answer: Answer, *, others: Answer = NOT_FOUND) ->
     return by_role((SIGNED_IN, others), (roles, answer), (ANONYMOUS, LOGIN))
 
 
+def team_answers(roles: Iterable[str], anchor: str, *, team: str = "") -> dict[str, Answer]:
+    """A team write: ``roles`` do it, every other account is sent back to the team page with
+    a message, visitors sign in first."""
+    page = (team or TEAM) + anchor
+    return by_role((SIGNED_IN, sent_back(page)), (roles, went(page)), (ANONYMOUS, LOGIN))
+
+
 # --- Rows ---------------------------------------------------------------------------------------
 
 State = Callable[[World, User | None], Any]
@@ -601,6 +633,8 @@ def api_row(operation_path: str, path: str, name: str, answers, label: str = "")
 
 D = "/dortmund"
 IDEA = D + "/ideas/{w.idea.pk}/"
+TEAM = IDEA + "team/"
+EDITED_TEAM = D + "/ideas/{w.edited_idea.pk}/team/"
 HIDDEN_IDEA_URL = D + "/ideas/{w.hidden_idea.pk}/"
 MAP = D + "/opinion-maps/{w.conversation.pk}/"
 DEMO_MAP = D + "/opinion-maps/{w.demo_conversation.pk}/"
@@ -1110,7 +1144,7 @@ URL_ROWS: list[Row] = [
         IDEA + "comments/{w.question.pk}/resolve/",
         by_role(
             (SIGNED_IN, sent_back(IDEA + "#comment-{w.question.pk}")),
-            (AUTHOR, went(IDEA + "#comment-{w.question.pk}")),
+            ((AUTHOR, MEMBER), went(IDEA + "#comment-{w.question.pk}")),
             (ANONYMOUS, LOGIN),
         ),
         data={"revision": "1"},
@@ -1131,12 +1165,12 @@ URL_ROWS: list[Row] = [
         "comment_resolve", "GET", IDEA + "comments/{w.question.pk}/resolve/", everyone(POST_ONLY)
     ),
     # What residents expect (#9): the author edits and withdraws their idea; versions are public.
-    url_row("idea_edit", "GET", IDEA + "edit/", only((AUTHOR,), OK)),
+    url_row("idea_edit", "GET", IDEA + "edit/", only((AUTHOR, MEMBER), OK)),
     url_row(
         "idea_edit",
         "POST",
         IDEA + "edit/",
-        only((AUTHOR,), went(IDEA)),
+        only((AUTHOR, MEMBER), went(IDEA)),
         data={
             **{k: v for k, v in IDEA_FORM.items() if k != "innovator_type"},
             "title": "Edited in the matrix",
@@ -1164,6 +1198,99 @@ URL_ROWS: list[Row] = [
         state=lambda w, user: Idea.objects.get(pk=w.hidden_idea.pk).withdrawn_at is not None,
     ),
     url_row("idea_revisions", "GET", IDEA + "versions/", everyone(OK)),
+    # The team (#11): public; its leads publish roles and decide who joins; members co-edit.
+    url_row("idea_team", "GET", TEAM, everyone(OK)),
+    url_row(
+        "idea_team",
+        "GET",
+        HIDDEN_IDEA_URL + "team/",
+        by_role((ROLES, GONE), (CITY_STAFF, OK)),
+        label="hidden idea",
+        staff_see_hidden=True,
+        shows=seen_by(CITY_STAFF, HIDDEN_IDEA),
+    ),
+    url_row(
+        "team_role_add",
+        "POST",
+        TEAM + "roles/",
+        team_answers((AUTHOR,), "#roles"),
+        data={"title": "Another matrix role", "skills": "Matrix"},
+        state=lambda w, user: OpenRole.objects.filter(idea=w.idea).count(),
+    ),
+    url_row("team_role_add", "GET", TEAM + "roles/", everyone(POST_ONLY)),
+    url_row(
+        "team_role_close",
+        "POST",
+        TEAM + "roles/{w.open_role.pk}/close/",
+        team_answers((AUTHOR,), "#roles"),
+        state=lambda w, user: OpenRole.objects.get(pk=w.open_role.pk).closed_at,
+    ),
+    url_row("team_role_close", "GET", TEAM + "roles/{w.open_role.pk}/close/", everyone(POST_ONLY)),
+    url_row(
+        "team_join",
+        "POST",
+        TEAM + "join/",
+        # The team's members need not ask; unverified accounts take no part.
+        team_answers((RESIDENT, MODERATOR, OTHER_MODERATOR, *CITY_ADMINS), "#join"),
+        data={"role": "{w.open_role.pk}", "message": "Matrix request"},
+        state=lambda w, user: JoinRequest.objects.filter(idea=w.idea, user=user).count(),
+    ),
+    url_row("team_join", "GET", TEAM + "join/", everyone(POST_ONLY)),
+    url_row(
+        "team_join_withdraw",
+        "POST",
+        EDITED_TEAM + "join/withdraw/",
+        by_role(
+            (SIGNED_IN, sent_back(EDITED_TEAM)),
+            (RESIDENT, went(EDITED_TEAM + "#join")),
+            (ANONYMOUS, LOGIN),
+        ),
+        state=lambda w, user: JoinRequest.objects.get(pk=w.join_request.pk).status,
+    ),
+    url_row("team_join_withdraw", "GET", EDITED_TEAM + "join/withdraw/", everyone(POST_ONLY)),
+    url_row(
+        "team_request_decide",
+        "POST",
+        EDITED_TEAM + "requests/{w.join_request.pk}/",
+        team_answers((AUTHOR,), "#requests", team=EDITED_TEAM),
+        data={"decision": "accept"},
+        state=lambda w, user: JoinRequest.objects.get(pk=w.join_request.pk).status,
+    ),
+    url_row(
+        "team_request_decide",
+        "GET",
+        EDITED_TEAM + "requests/{w.join_request.pk}/",
+        everyone(POST_ONLY),
+    ),
+    url_row(
+        "team_member",
+        "POST",
+        TEAM + "members/{w.membership.pk}/",
+        team_answers((AUTHOR,), "#members"),
+        label="removed by a lead",
+        data={"action": "remove"},
+        state=lambda w, user: TeamMember.objects.filter(pk=w.membership.pk).exists(),
+    ),
+    url_row(
+        "team_member",
+        "POST",
+        TEAM + "members/{w.membership.pk}/",
+        team_answers((AUTHOR, MEMBER), "#members"),
+        label="their role described",
+        data={"action": "describe", "contribution": "Matrix contribution"},
+        state=lambda w, user: TeamMember.objects.get(pk=w.membership.pk).contribution,
+    ),
+    url_row("team_member", "GET", TEAM + "members/{w.membership.pk}/", everyone(POST_ONLY)),
+    url_row(
+        "team_self",
+        "POST",
+        TEAM + "me/",
+        # The author is the team's last lead: they hand over before leaving.
+        team_answers((MEMBER,), "#members"),
+        data={"action": "leave"},
+        state=lambda w, user: TeamMember.objects.filter(idea=w.idea).count(),
+    ),
+    url_row("team_self", "GET", TEAM + "me/", everyone(POST_ONLY)),
     # Similar ideas while typing a new one: public ideas only, for everyone.
     url_row("idea_similar", "GET", D + "/ideas/similar/?title=bench+lime+tree", everyone(OK)),
     # Comparing versions is public as the versions are; restoring one is the author's edit.

@@ -8,12 +8,14 @@ from quartier.ideas.models import Idea
 from quartier.ideas.selectors import IdeaFilters, idea_list
 from quartier.ideas.tests.test_services import submit
 
+DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"
+
 
 @pytest.mark.parametrize("sort", ["newest", "supported", "discussed"])
 def test_deep_pages_found_by_ids_first_are_the_same_pages(
     dortmund, resident, monkeypatch, settings, sort
 ):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {alias: {"BACKEND": DUMMY_CACHE} for alias in settings.CACHES}
     for number in range(7):
         submit(dortmund, resident, title=f"Idee {number}")
     monkeypatch.setattr(selectors, "DEFERRED_JOIN_OFFSET", 2)

@@ -8,6 +8,8 @@ from quartier.conftest import BORSIGPLATZ, PARIS, image_bytes
 from quartier.ideas.models import Idea
 from quartier.ideas.tests.test_services import submit
 
+DUMMY_CACHE = "django.core.cache.backends.dummy.DummyCache"
+
 
 def idea_form_data(**overrides):
     data = {
@@ -39,7 +41,7 @@ def test_idea_list_runs_a_constant_number_of_queries(client, dortmund, resident,
     url = reverse("idea_list", args=["dortmund"])
     few = list_queries(client, url)
     # Bypass the rate limit: it is about people, and this seeds data.
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {alias: {"BACKEND": DUMMY_CACHE} for alias in settings.CACHES}
     seed_ideas(dortmund, resident, 25)
     many = list_queries(client, url)
     assert many == few
@@ -230,7 +232,7 @@ def test_home_counts_ideas_by_kind_and_follows_writes(client, dortmund, resident
 
 
 def test_pagination_links_keep_the_filters(client, dortmund, resident, settings):
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {alias: {"BACKEND": DUMMY_CACHE} for alias in settings.CACHES}
     seed_ideas(dortmund, resident, 25)  # all at Borsigplatz: Innenstadt-Nord
     response = client.get(
         reverse("idea_list", args=["dortmund"]),
@@ -250,7 +252,7 @@ def test_idea_page_runs_a_constant_number_of_queries(
 ):
     from quartier.ideas import services
 
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"}}
+    settings.CACHES = {alias: {"BACKEND": DUMMY_CACHE} for alias in settings.CACHES}
     idea = Idea.objects.filter(city=dortmund).earliest("id")
     url = reverse("idea_detail", args=["dortmund", idea.pk])
     top = services.comment_add(idea=idea, author=neighbour, body="Erster")
