@@ -66,6 +66,7 @@ VISITS = [
     Visit("idea_detail", ANONYMOUS, D + "/ideas/{hidden}/", label="hidden", status=410),
     Visit("idea_revisions", ANONYMOUS, D + "/ideas/{long_idea}/versions/"),
     Visit("idea_team", ANONYMOUS, D + "/ideas/{long_idea}/team/"),
+    Visit("person", ANONYMOUS, D + "/people/{resident_id}/", label="public, long texts"),
     Visit("idea_revisions", RESIDENT, D + "/ideas/{long_idea}/versions/", label="own: restore"),
     Visit("idea_compare", ANONYMOUS, D + "/ideas/{long_idea}/versions/compare/"),
     Visit(
@@ -115,6 +116,7 @@ VISITS = [
     Visit("idea_submit", RESIDENT, D + "/ideas/new/"),
     Visit("idea_edit", RESIDENT, D + "/ideas/{long_idea}/edit/"),
     Visit("idea_team", RESIDENT, D + "/ideas/{long_idea}/team/", label="lead: roles, requests"),
+    Visit("person", RESIDENT, D + "/people/{resident_id}/", label="own"),
     Visit("idea_withdraw", RESIDENT, D + "/ideas/{long_idea}/withdraw/"),
     Visit("conversation_detail", RESIDENT, D + "/opinion-maps/{long_map}/", label="long texts"),
     Visit("report_content", RESIDENT, D + "/report/idea/{demo_idea}/", label="idea"),
@@ -370,6 +372,8 @@ def content_build() -> tuple[dict, dict[str, object]]:
     asked = teams.join_ask(idea=long_idea, user=neighbour, role=role, message=LONG_WORD)
     teams.join_decide(request=asked, actor=resident, accept=True)
     teams.join_ask(idea=long_idea, user=moderator, message=f"{LONG_WORD} {LONG_URL}")
+    resident.profile_public, resident.profile_about = True, f"{LONG_WORD} {LONG_URL}"[:300]
+    resident.save(update_fields=["profile_public", "profile_about"])
     hidden = submit(neighbour, "Werbung", "Kaufen!", "-")
     content_hide(target=hidden, moderator=moderator, reason=f"Werbung {LONG_WORD}")
 
@@ -446,6 +450,7 @@ def content_build() -> tuple[dict, dict[str, object]]:
         "demo_idea": demo_idea.pk,
         "empty_district": city.districts.exclude(ideas__isnull=False).order_by("name")[0].slug,
         "long_idea": long_idea.pk,
+        "resident_id": resident.pk,
         "long_comment": long_comment.pk,
         "withdrawn": withdrawn.pk,
         "hidden": hidden.pk,

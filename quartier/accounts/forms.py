@@ -1,15 +1,22 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from quartier.core.text import TextRefused, display_name_check
+from quartier.core.text import TextRefused, display_name_check, text_check
 
 from . import consent, services
-from .models import InnovatorType
+from .models import InnovatorType, User
 
 
 def _display_name_allowed(value: str) -> None:
     try:
         display_name_check(value.strip())
+    except TextRefused as error:
+        raise forms.ValidationError(error.message) from error
+
+
+def _about_allowed(value: str) -> None:
+    try:
+        text_check(value.strip(), field=str(_("About me")))
     except TextRefused as error:
         raise forms.ValidationError(error.message) from error
 
@@ -56,6 +63,24 @@ class ProfileSignupForm(forms.Form):
 class ProfileForm(forms.Form):
     display_name = ProfileSignupForm.base_fields["display_name"]
     innovator_type = ProfileSignupForm.base_fields["innovator_type"]
+    profile_public = forms.BooleanField(
+        label=User._meta.get_field("profile_public").verbose_name,
+        help_text=User._meta.get_field("profile_public").help_text,
+        required=False,
+    )
+    profile_about = forms.CharField(
+        label=User._meta.get_field("profile_about").verbose_name,
+        max_length=300,
+        required=False,
+        validators=[_about_allowed],
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    profile_shows_ideas = forms.BooleanField(
+        label=User._meta.get_field("profile_shows_ideas").verbose_name, required=False
+    )
+    profile_shows_teams = forms.BooleanField(
+        label=User._meta.get_field("profile_shows_teams").verbose_name, required=False
+    )
 
 
 class AccountDeleteForm(forms.Form):

@@ -52,6 +52,19 @@ class User(AbstractBaseUser, PermissionsMixin):
         choices=InnovatorType.choices,
         default=InnovatorType.RESIDENT,
     )
+    # The public profile page (per city: the person's ideas and teams there) is off until its
+    # owner switches it on, and shows only the parts they chose.
+    profile_public = models.BooleanField(
+        _("show my public profile page"),
+        default=False,
+        help_text=_(
+            "Others can then see your display name, what you wrote about yourself and "
+            "what you chose below; never your email address."
+        ),
+    )
+    profile_about = models.CharField(_("about me"), max_length=300, blank=True)
+    profile_shows_ideas = models.BooleanField(_("show the ideas I started"), default=True)
+    profile_shows_teams = models.BooleanField(_("show the teams I am in"), default=True)
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)

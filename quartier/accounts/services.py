@@ -1,18 +1,42 @@
 """Profile changes and the GDPR rights: export what we hold, erase the person."""
 
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from quartier.core import personal_data
-from quartier.core.text import display_name_check
+from quartier.core.text import display_name_check, text_check
 
 from .consent import ConsentDocument
 from .models import Consent, User
 
 
-def profile_update(*, user: User, display_name: str, innovator_type: str) -> User:
+def profile_update(
+    *,
+    user: User,
+    display_name: str,
+    innovator_type: str,
+    profile_public: bool | None = None,
+    profile_about: str | None = None,
+    profile_shows_ideas: bool | None = None,
+    profile_shows_teams: bool | None = None,
+) -> User:
+    """The account's public face; a public-profile setting left out (None) stays as it is."""
     user.display_name = display_name_check(display_name.strip()[:60])
     user.innovator_type = innovator_type
-    user.save(update_fields=["display_name", "innovator_type"])
+    fields = ["display_name", "innovator_type"]
+    if profile_about is not None:
+        about = profile_about.replace("\x00", "").strip()[:300]
+        user.profile_about = text_check(about, field=_("About me")) if about else ""
+        fields.append("profile_about")
+    for name, value in (
+        ("profile_public", profile_public),
+        ("profile_shows_ideas", profile_shows_ideas),
+        ("profile_shows_teams", profile_shows_teams),
+    ):
+        if value is not None:
+            setattr(user, name, bool(value))
+            fields.append(name)
+    user.save(update_fields=fields)
     return user
 
 
@@ -24,6 +48,12 @@ def profile_export(*, user: User) -> dict:
             "email": user.email,
             "display_name": user.display_name,
             "innovator_type": user.innovator_type,
+            "public_profile": {
+                "shown": user.profile_public,
+                "about": user.profile_about,
+                "shows_ideas": user.profile_shows_ideas,
+                "shows_teams": user.profile_shows_teams,
+            },
             "date_joined": user.date_joined.isoformat(),
             "last_login": user.last_login.isoformat() if user.last_login else None,
         }

@@ -20,8 +20,15 @@ def profile(request):
     form = ProfileForm(
         request.POST or None,
         initial={
-            "display_name": request.user.display_name,
-            "innovator_type": request.user.innovator_type,
+            name: getattr(request.user, name)
+            for name in (
+                "display_name",
+                "innovator_type",
+                "profile_public",
+                "profile_about",
+                "profile_shows_ideas",
+                "profile_shows_teams",
+            )
         },
     )
     if request.method == "POST" and form.is_valid():

@@ -10,6 +10,7 @@ from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, When
 from django.http import Http404
 
+from quartier.accounts.models import User
 from quartier.cities.models import City, District
 from quartier.participation.permissions import can_moderate
 
@@ -299,4 +300,39 @@ def team_request_of(*, idea: Idea, user) -> JoinRequest | None:
         JoinRequest.objects.filter(idea=idea, user=user, status=JoinStatus.PENDING)
         .select_related("role")
         .first()
+    )
+
+
+# --- Public profiles ----------------------------------------------------------------------------
+
+PROFILE_ITEMS = 50  # of each kind on a profile page: the newest first
+
+
+def person_public_get(*, user_id: int, viewer) -> User | None:
+    """The account whose public profile page this is, or None: it exists for others only when
+    its owner switched it on (and for its owner, as a preview)."""
+    person = User.objects.filter(pk=user_id, is_active=True).first()
+    if person is None:
+        return None
+    own = getattr(viewer, "is_authenticated", False) and viewer.pk == person.pk
+    return person if person.profile_public or own else None
+
+
+def person_ideas(*, city: City, person) -> QuerySet[Idea]:
+    """The public ideas this person started in the city (never a paper card they typed in)."""
+    return (
+        Idea.objects.filter(city=city, author=person, source="online", hidden_at__isnull=True)
+        .select_related("district")
+        .defer("description", "description_html", "search_vector", "district__geometry")
+        .order_by("-created_at", "-id")[:PROFILE_ITEMS]
+    )
+
+
+def person_teams(*, city: City, person) -> QuerySet[TeamMember]:
+    """The teams of public ideas this person is in, with their role."""
+    return (
+        TeamMember.objects.filter(idea__city=city, user=person, idea__hidden_at__isnull=True)
+        .select_related("idea")
+        .defer("idea__description", "idea__description_html", "idea__search_vector")
+        .order_by("-joined_at", "-id")[:PROFILE_ITEMS]
     )

@@ -6,6 +6,7 @@ from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -27,6 +28,9 @@ from .permissions import (
 )
 from .selectors import (
     idea_get,
+    person_ideas,
+    person_public_get,
+    person_teams,
     team_members,
     team_membership,
     team_open_roles,
@@ -229,4 +233,27 @@ def team_self_view(request, city_slug: str, idea_id: int):
         "members",
         partial(teams.member_leave, idea=idea, user=request.user),
         _("You have left the team."),
+    )
+
+
+def person_view(request, city_slug: str, user_id: int):
+    """A person's public profile in this city: their ideas and teams, as far as they chose."""
+    city = city_for_request(request, city_slug)
+    person = person_public_get(user_id=user_id, viewer=request.user)
+    if person is None:
+        raise Http404
+    return render(
+        request,
+        "ideas/person.html",
+        {
+            "city": city,
+            "person": person,
+            "own": request.user.is_authenticated and request.user.pk == person.pk,
+            "ideas": list(person_ideas(city=city, person=person))
+            if person.profile_shows_ideas
+            else None,
+            "memberships": list(person_teams(city=city, person=person))
+            if person.profile_shows_teams
+            else None,
+        },
     )

@@ -55,6 +55,7 @@ urlpatterns = [
         name="team_member",
     ),
     path("ideas/<int:idea_id>/team/me/", team_views.team_self_view, name="team_self"),
+    path("people/<int:user_id>/", team_views.person_view, name="person"),
     path(
         "ideas/<int:idea_id>/comments/<int:comment_id>/hide/",
         views.comment_hide_view,

@@ -333,6 +333,10 @@ def world_build() -> World:
     )
     member, resident = users[MEMBER], users[RESIDENT]
     assert member is not None and resident is not None
+    # The author shows a public profile (which lists their ideas: never the hidden or the
+    # waiting one); the member's is off.
+    author.profile_public = True
+    author.save(update_fields=["profile_public"])
     for team_of in (idea, edited_idea):
         asked = teams.join_ask(idea=team_of, user=member, message="Matrix member")
         teams.join_decide(request=asked, actor=author, accept=True)
@@ -1291,6 +1295,14 @@ URL_ROWS: list[Row] = [
         state=lambda w, user: TeamMember.objects.filter(idea=w.idea).count(),
     ),
     url_row("team_self", "GET", TEAM + "me/", everyone(POST_ONLY)),
+    url_row("person", "GET", D + "/people/{w.users[author].pk}/", everyone(OK), label="public"),
+    url_row(
+        "person",
+        "GET",
+        D + "/people/{w.users[team_member].pk}/",
+        by_role((ROLES, NOT_FOUND), (MEMBER, OK)),
+        label="switched off: its owner's preview",
+    ),
     # Similar ideas while typing a new one: public ideas only, for everyone.
     url_row("idea_similar", "GET", D + "/ideas/similar/?title=bench+lime+tree", everyone(OK)),
     # Comparing versions is public as the versions are; restoring one is the author's edit.

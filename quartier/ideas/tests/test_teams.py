@@ -1,13 +1,14 @@
 """Joining an idea's team (#11): open roles, requests, leads, leaving, co-editing, merging."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from quartier.accounts.services import account_erase, profile_export
 from quartier.conftest import make_user
 from quartier.core.errors import PermissionDenied
 from quartier.ideas import services, teams
-from quartier.ideas.models import JoinRequest, JoinStatus, OpenRole, TeamMember
+from quartier.ideas.models import Idea, JoinRequest, JoinStatus, OpenRole, TeamMember
 from quartier.ideas.permissions import (
     can_edit_idea,
     can_lead_team,
@@ -288,3 +289,72 @@ def test_a_hidden_idea_has_no_team_page(client, idea, moderator):
 
     content_hide(target=idea, moderator=moderator, reason="Regel 2")
     assert client.get(team_url(idea)).status_code == 410
+
+
+# --- Races (PostgreSQL: two connections) -----------------------------------------------------
+
+
+def race(count, work):
+    """Run ``work`` in ``count`` threads released together; their outcomes."""
+    import threading
+
+    start, outcomes = threading.Barrier(count), []
+
+    def run(number):
+        try:
+            start.wait()
+            outcomes.append(work(number))
+        except (TeamError, PermissionDenied) as error:
+            outcomes.append(type(error).__name__)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(n,)) for n in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sorted(outcomes)
+
+
+needs_postgres = pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two connections racing need a server database (make test's PostgreSQL pass)",
+)
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_leads_answering_one_request_at_once_make_one_member(dortmund, resident, neighbour):
+    idea = submit(dortmund, resident)
+    co_lead = joined(idea, resident, make_user("c@example.org"))
+    teams.member_make_lead(idea=idea, member_id=co_lead.pk, actor=resident)
+    asked = teams.join_ask(idea=idea, user=neighbour)
+    leads = [resident, co_lead.user]
+
+    def answer(number):
+        request = JoinRequest.objects.get(pk=asked.pk)
+        teams.join_decide(request=request, actor=leads[number % 2], accept=number % 2 == 0)
+        return "answered"
+
+    assert race(6, answer) == ["TeamError"] * 5 + ["answered"]
+    status = JoinRequest.objects.get(pk=asked.pk).status
+    members = TeamMember.objects.filter(idea=idea, user=neighbour).count()
+    assert (status, members) in {(JoinStatus.ACCEPTED, 1), (JoinStatus.DECLINED, 0)}
+
+
+@needs_postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_last_leads_leaving_at_once_leave_one_lead(dortmund, resident, neighbour):
+    idea = submit(dortmund, resident)
+    other = joined(idea, resident, neighbour)
+    teams.member_make_lead(idea=idea, member_id=other.pk, actor=resident)
+    joined(idea, resident, make_user("c@example.org"))
+    leads = [resident, neighbour]
+
+    def leave(number):
+        teams.member_leave(idea=Idea.objects.get(pk=idea.pk), user=leads[number])
+        return "left"
+
+    assert race(2, leave) == ["TeamError", "left"]
+    assert TeamMember.objects.filter(idea=idea, is_lead=True).count() == 1
