@@ -66,6 +66,8 @@ VISITS = [
     Visit("idea_detail", ANONYMOUS, D + "/ideas/{hidden}/", label="hidden", status=410),
     Visit("idea_revisions", ANONYMOUS, D + "/ideas/{long_idea}/versions/"),
     Visit("idea_team", ANONYMOUS, D + "/ideas/{long_idea}/team/"),
+    Visit("idea_stage", ANONYMOUS, D + "/ideas/{long_idea}/stage/", label="timeline"),
+    Visit("idea_stage", ANONYMOUS, D + "/ideas/{demo_idea}/stage/", label="a checklist"),
     Visit("person", ANONYMOUS, D + "/people/{resident_id}/", label="public, long texts"),
     Visit("idea_revisions", RESIDENT, D + "/ideas/{long_idea}/versions/", label="own: restore"),
     Visit("idea_compare", ANONYMOUS, D + "/ideas/{long_idea}/versions/compare/"),
@@ -117,6 +119,7 @@ VISITS = [
     Visit("idea_edit", RESIDENT, D + "/ideas/{long_idea}/edit/"),
     Visit("idea_team", RESIDENT, D + "/ideas/{long_idea}/team/", label="lead: roles, requests"),
     Visit("person", RESIDENT, D + "/people/{resident_id}/", label="own"),
+    Visit("idea_stage", RESIDENT, D + "/ideas/{long_idea}/stage/", label="lead: archive form"),
     Visit("idea_withdraw", RESIDENT, D + "/ideas/{long_idea}/withdraw/"),
     Visit("conversation_detail", RESIDENT, D + "/opinion-maps/{long_map}/", label="long texts"),
     Visit("report_content", RESIDENT, D + "/report/idea/{demo_idea}/", label="idea"),
@@ -186,6 +189,9 @@ VISITS = [
     Visit("budget_vote", ANONYMOUS, D + "/prize-money/{prize_vote}/vote/", label="not open yet"),
     Visit("budget_vote", RESIDENT, D + "/prize-money/{assen_vote}/vote/", label="closed"),
     Visit("budget_review_queue", CITY_ADMIN, D + "/prize-money/{prize_vote}/review/"),
+    Visit("idea_evaluation_queue", CITY_ADMIN, D + "/ideas/evaluation/"),
+    Visit("idea_stage", CITY_ADMIN, D + "/ideas/{long_idea}/stage/", label="the jury's forms"),
+    Visit("idea_rules", CITY_ADMIN, D + "/ideas/rules/"),
     # Results: the demo's real past vote (Assen 2024); paper ballots and the close for staff.
     Visit("budget_results", ANONYMOUS, D + "/prize-money/{assen_vote}/results/"),
     Visit("budget_receipt", ANONYMOUS, D + "/prize-money/{assen_vote}/results/receipt/"),
@@ -306,7 +312,7 @@ def content_build() -> tuple[dict, dict[str, object]]:
         statement_submit,
         vote_cast,
     )
-    from quartier.ideas import teams
+    from quartier.ideas import lifecycle, teams
     from quartier.ideas.models import Idea
     from quartier.ideas.services import (
         comment_add,
@@ -372,6 +378,12 @@ def content_build() -> tuple[dict, dict[str, object]]:
     asked = teams.join_ask(idea=long_idea, user=neighbour, role=role, message=LONG_WORD)
     teams.join_decide(request=asked, actor=resident, accept=True)
     teams.join_ask(idea=long_idea, user=moderator, message=f"{LONG_WORD} {LONG_URL}")
+    # Its life: through the discussion and the test to the jury, with long reasons.
+    lifecycle.rules_save(city=city, actor=admin, discussion_team_size=2, discussion_supports=0)
+    for stage in ("discussion", "living_lab", "evaluation"):
+        lifecycle.idea_advance(
+            idea=Idea.objects.get(pk=long_idea.pk), actor=resident, to_stage=stage, reason=LONG_WORD
+        )
     resident.profile_public, resident.profile_about = True, f"{LONG_WORD} {LONG_URL}"[:300]
     resident.save(update_fields=["profile_public", "profile_about"])
     hidden = submit(neighbour, "Werbung", "Kaufen!", "-")

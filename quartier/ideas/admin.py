@@ -67,7 +67,7 @@ class IdeaAdmin(NoAddInAdmin, NoDeleteInAdmin, admin.ModelAdmin):
         "created_at", "updated_at",
     ]  # fmt: skip
     # The district follows from lat/lon, the HTML from the description, the counters from
-    # supports and comments; the stage waits for the lifecycle's own services.
+    # supports and comments; the stage changes only through lifecycle.idea_advance.
     readonly_fields = [
         "city", "district", "author", "innovator_type", "source", "analog_origin", "is_example",
         "description_html", "stage", "support_count", "comment_count", *MODERATION_FIELDS,

@@ -277,3 +277,23 @@ class TeamSelfForm(forms.Form):
     """What a member does about themselves: leave, or step down as lead."""
 
     action = forms.ChoiceField(choices=[("leave", "leave"), ("step_down", "step_down")])
+
+
+# --- The lifecycle ------------------------------------------------------------------------------
+
+
+class AdvanceForm(forms.Form):
+    to = forms.ChoiceField(choices=Stage.choices)
+    reason = forms.CharField(max_length=2_000, required=False)
+
+
+class RulesForm(forms.Form):
+    discussion_team_size = forms.IntegerField(
+        label=_("Team members an idea needs for the discussion"), min_value=1, max_value=50
+    )
+    discussion_supports = forms.IntegerField(
+        label=_("Supports an idea needs for the discussion"),
+        min_value=0,
+        max_value=100_000,
+        help_text=_("0: no supports are needed."),
+    )

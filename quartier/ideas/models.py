@@ -20,8 +20,14 @@ class InnovationKind(models.TextChoices):
 
 
 class Stage(models.TextChoices):
-    # The lifecycle (discussion, living lab, evaluation, ...) extends this list later.
+    """Where an idea is in its life; the ways between them are ``lifecycle.TRANSITIONS``."""
+
     IDEA = "idea", _("Idea")
+    DISCUSSION = "discussion", _("Discussion")
+    LIVING_LAB = "living_lab", _("Living-lab test")
+    EVALUATION = "evaluation", _("Evaluation")
+    IMPLEMENTATION = "implementation", _("Implementation")
+    ARCHIVED = "archived", _("Archived")
 
 
 class CommentKind(models.TextChoices):
@@ -63,7 +69,11 @@ class Idea(Moderated):
     )
     lat = models.FloatField(_("latitude"))
     lon = models.FloatField(_("longitude"))
-    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.IDEA)
+    # Changed only by ``lifecycle.idea_advance`` (not editable: no form or admin offers it).
+    stage = models.CharField(
+        _("stage"), max_length=20, choices=Stage.choices, default=Stage.IDEA, editable=False
+    )
+    stage_changed_at = models.DateTimeField(_("in this stage since"), null=True, editable=False)
     source = models.CharField(_("source"), max_length=10, choices=Source.choices, default="online")
     analog_origin = models.CharField(
         _("where the paper card was collected"), max_length=200, blank=True
@@ -120,6 +130,8 @@ class Idea(Moderated):
             ),
             models.Index(fields=["district", "-created_at"], name="idea_district_newest"),
             models.Index(fields=["city", "kind", "-created_at"], name="idea_kind_newest"),
+            # The evaluators' queue: a city's ideas in one stage, longest waiting first.
+            models.Index(fields=["city", "stage", "stage_changed_at"], name="idea_stage_waiting"),
         ]
 
     def __str__(self) -> str:
@@ -352,3 +364,44 @@ class JoinRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.idea_id} ({self.status})"
+
+
+class StageChange(models.Model):
+    """One step of an idea's life: from which stage to which, who decided, when and why."""
+
+    idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="stage_changes")
+    from_stage = models.CharField(_("from"), max_length=20, choices=Stage.choices)
+    to_stage = models.CharField(_("to"), max_length=20, choices=Stage.choices)
+    # Nullable so that erasing an account keeps the history without the person (GDPR).
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=2_000, blank=True)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("stage change")
+        verbose_name_plural = _("stage changes")
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.idea_id}: {self.from_stage} → {self.to_stage}"
+
+
+class IdeaRules(models.Model):
+    """A city's requirements for its ideas' gates (the defaults hold where it set none)."""
+
+    city = models.OneToOneField(City, on_delete=models.CASCADE, related_name="idea_rules")
+    discussion_team_size = models.PositiveSmallIntegerField(
+        _("team members an idea needs for the discussion"), default=2
+    )
+    discussion_supports = models.PositiveIntegerField(
+        _("supports an idea needs for the discussion"), default=5
+    )
+
+    class Meta:
+        verbose_name = _("rules for ideas")
+        verbose_name_plural = _("rules for ideas")
+
+    def __str__(self) -> str:
+        return str(self.city)

@@ -129,6 +129,7 @@ def idea_submit(
             analog_origin=analog_origin.strip()[:200] if source == Source.ANALOG else "",
             analog_author_name=analog_author_name,
             is_example=is_example,
+            stage_changed_at=timezone.now(),
             # Paper cards were read by staff already; demo examples are the city's own.
             **({} if source == Source.ANALOG or is_example else premoderation_fields(city=city)),
         )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import team_views, views
+from . import lifecycle_views, team_views, views
 
 urlpatterns = [
     path("ideas/", views.idea_list_view, name="idea_list"),
@@ -56,6 +56,9 @@ urlpatterns = [
     ),
     path("ideas/<int:idea_id>/team/me/", team_views.team_self_view, name="team_self"),
     path("people/<int:user_id>/", team_views.person_view, name="person"),
+    path("ideas/<int:idea_id>/stage/", lifecycle_views.idea_stage_view, name="idea_stage"),
+    path("ideas/evaluation/", lifecycle_views.evaluation_queue_view, name="idea_evaluation_queue"),
+    path("ideas/rules/", lifecycle_views.idea_rules_view, name="idea_rules"),
     path(
         "ideas/<int:idea_id>/comments/<int:comment_id>/hide/",
         views.comment_hide_view,

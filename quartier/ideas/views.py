@@ -26,6 +26,7 @@ from .forms import (
     ResolveForm,
     WithdrawForm,
 )
+from .lifecycle import PATH
 from .models import Comment, CommentKind, Idea, Source
 from .panels import panels_for
 from .permissions import (
@@ -111,6 +112,7 @@ def idea_not_shown(request, idea: Idea):
 
 COMMENTS_PER_PAGE = 20
 OPEN_ROLES_SHOWN = 3  # on the idea page; the team page lists them all
+STAGE_PATH = [(stage.value, stage.label) for stage in PATH]
 
 
 def _idea_page(request, idea: Idea, *, comment_form: CommentForm | None = None, status=200):
@@ -145,6 +147,7 @@ def _idea_page(request, idea: Idea, *, comment_form: CommentForm | None = None, 
             "can_edit": can_edit_idea(user=request.user, idea=idea),
             "can_withdraw": can_withdraw_idea(user=request.user, idea=idea),
             "team": team_members(idea=idea),
+            "path": STAGE_PATH,
             "open_roles": list(team_open_roles(idea=idea)[: OPEN_ROLES_SHOWN + 1]),
             "open_roles_shown": OPEN_ROLES_SHOWN,
             "can_ask_to_join": can_ask_to_join(user=request.user, idea=idea),

@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from quartier.cities.models import City
-from quartier.participation.permissions import can_administer_city, can_moderate
+from quartier.participation.permissions import can_administer_city, can_evaluate, can_moderate
 
 
 def platform(request) -> dict:
@@ -18,4 +18,5 @@ def platform(request) -> dict:
         "default_city_slug": settings.DEFAULT_CITY_SLUG,
         "city_moderator": moderates,
         "city_admin": bool(moderates and can_administer_city(user=user, city=city)),
+        "city_evaluator": bool(city and user is not None and can_evaluate(user=user, city=city)),
     }

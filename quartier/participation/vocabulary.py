@@ -33,3 +33,4 @@ class AuditAction(models.TextChoices):
     PROCESS_CHANGE = "process_change", _("Process changed")
     LEGAL_EDIT = "legal_edit", _("Legal page edited")
     MERGE = "merge", _("Merged into another")
+    STAGE_CHANGE = "stage_change", _("Stage changed")

@@ -53,13 +53,15 @@ from quartier.deliberation.services import (
     statement_submit,
     vote_cast,
 )
-from quartier.ideas import teams
+from quartier.ideas import lifecycle, teams
 from quartier.ideas.models import (
     Comment,
     Idea,
     IdeaRevision,
+    IdeaRules,
     JoinRequest,
     OpenRole,
+    Stage,
     Support,
     TeamMember,
 )
@@ -186,6 +188,7 @@ class World:
     open_role: OpenRole  # of the idea's team
     join_request: JoinRequest  # the resident's, to the edited idea's team, waiting
     membership: TeamMember  # the member's in the idea's team
+    judged_idea: Idea  # the author's, waiting for the jury (in evaluation)
     other_role: CityRole
     prize_money: Process  # Dortmund's prize-money vote: one pot, two projects on the ballot
     prize_money_code: str  # a voting code of it, unused (codes are stored only as hashes)
@@ -341,6 +344,15 @@ def world_build() -> World:
         asked = teams.join_ask(idea=team_of, user=member, message="Matrix member")
         teams.join_decide(request=asked, actor=author, accept=True)
     open_role = teams.open_role_publish(idea=idea, actor=author, title="Matrix role")
+    # The lifecycle: no supports needed here; one idea waits for the jury.
+    IdeaRules.objects.create(city=dortmund, discussion_team_size=2, discussion_supports=0)
+    judged_idea = _idea(dortmund, author, "A repair café in the library")
+    asked = teams.join_ask(idea=judged_idea, user=member)
+    teams.join_decide(request=asked, actor=author, accept=True)
+    for stage in (Stage.DISCUSSION, Stage.LIVING_LAB, Stage.EVALUATION):
+        lifecycle.idea_advance(
+            idea=Idea.objects.get(pk=judged_idea.pk), actor=author, to_stage=stage
+        )
     join_request = teams.join_ask(idea=edited_idea, user=resident)
     prize_money, prize_money_code = _prize_money(dortmund, users[CITY_ADMIN], author, bystander)
     counted_vote, funded_proposal_id, milestone_id = _counted_vote(
@@ -374,6 +386,7 @@ def world_build() -> World:
         open_role=open_role,
         join_request=join_request,
         membership=TeamMember.objects.get(idea=idea, user=member),
+        judged_idea=judged_idea,
         other_role=CityRole.objects.get(city=musterstadt, user=users[OTHER_MODERATOR]),
         prize_money=prize_money,
         prize_money_code=prize_money_code,
@@ -639,6 +652,7 @@ D = "/dortmund"
 IDEA = D + "/ideas/{w.idea.pk}/"
 TEAM = IDEA + "team/"
 EDITED_TEAM = D + "/ideas/{w.edited_idea.pk}/team/"
+JUDGED = D + "/ideas/{w.judged_idea.pk}/"
 HIDDEN_IDEA_URL = D + "/ideas/{w.hidden_idea.pk}/"
 MAP = D + "/opinion-maps/{w.conversation.pk}/"
 DEMO_MAP = D + "/opinion-maps/{w.demo_conversation.pk}/"
@@ -1295,6 +1309,53 @@ URL_ROWS: list[Row] = [
         state=lambda w, user: TeamMember.objects.filter(idea=w.idea).count(),
     ),
     url_row("team_self", "GET", TEAM + "me/", everyone(POST_ONLY)),
+    # The lifecycle (#11): public history; the team's leads take its steps, the jury decides.
+    url_row("idea_stage", "GET", IDEA + "stage/", everyone(OK)),
+    url_row(
+        "idea_stage",
+        "GET",
+        HIDDEN_IDEA_URL + "stage/",
+        by_role((ROLES, GONE), (CITY_STAFF, OK)),
+        label="hidden idea",
+        staff_see_hidden=True,
+        shows=seen_by(CITY_STAFF, HIDDEN_IDEA),
+    ),
+    url_row(
+        "idea_stage",
+        "POST",
+        IDEA + "stage/",
+        by_role(
+            (SIGNED_IN, sent_back(IDEA + "stage/")),
+            (AUTHOR, went(IDEA + "stage/")),
+            (ANONYMOUS, LOGIN),
+        ),
+        label="the team's step",
+        data={"to": "discussion"},
+        state=lambda w, user: Idea.objects.get(pk=w.idea.pk).stage,
+    ),
+    url_row(
+        "idea_stage",
+        "POST",
+        JUDGED + "stage/",
+        by_role(
+            (SIGNED_IN, sent_back(JUDGED + "stage/")),
+            (CITY_ADMINS, went(JUDGED + "stage/")),
+            (ANONYMOUS, LOGIN),
+        ),
+        label="the jury's decision",
+        data={"to": "implementation", "reason": "Tested and wanted."},
+        state=lambda w, user: Idea.objects.get(pk=w.judged_idea.pk).stage,
+    ),
+    url_row("idea_evaluation_queue", "GET", D + "/ideas/evaluation/", only(CITY_ADMINS, OK)),
+    url_row("idea_rules", "GET", D + "/ideas/rules/", only(CITY_ADMINS, OK)),
+    url_row(
+        "idea_rules",
+        "POST",
+        D + "/ideas/rules/",
+        only(CITY_ADMINS, went(D + "/ideas/rules/")),
+        data={"discussion_team_size": "3", "discussion_supports": "4"},
+        state=lambda w, user: lifecycle.rules_for(w.dortmund).discussion_team_size,
+    ),
     url_row("person", "GET", D + "/people/{w.users[author].pk}/", everyone(OK), label="public"),
     url_row(
         "person",
