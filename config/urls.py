@@ -28,6 +28,7 @@ urlpatterns = [
     path("<slug:city_slug>/", include("quartier.ideas.urls")),
     path("<slug:city_slug>/", include("quartier.deliberation.urls")),
     path("<slug:city_slug>/", include("quartier.budgeting.urls")),
+    path("<slug:city_slug>/", include("quartier.labs.urls")),
     path(
         "<slug:city_slug>/prize-money/<int:process_id>/implementation/",
         include("quartier.implementation.urls"),

@@ -68,6 +68,8 @@ VISITS = [
     Visit("idea_team", ANONYMOUS, D + "/ideas/{long_idea}/team/"),
     Visit("idea_stage", ANONYMOUS, D + "/ideas/{long_idea}/stage/", label="timeline"),
     Visit("idea_stage", ANONYMOUS, D + "/ideas/{demo_idea}/stage/", label="a checklist"),
+    Visit("lab_tests", ANONYMOUS, D + "/ideas/{long_idea}/tests/", label="chart and table"),
+    Visit("lab_test", ANONYMOUS, D + "/ideas/{long_idea}/tests/1/", label="with results"),
     Visit("person", ANONYMOUS, D + "/people/{resident_id}/", label="public, long texts"),
     Visit("idea_revisions", RESIDENT, D + "/ideas/{long_idea}/versions/", label="own: restore"),
     Visit("idea_compare", ANONYMOUS, D + "/ideas/{long_idea}/versions/compare/"),
@@ -120,6 +122,9 @@ VISITS = [
     Visit("idea_team", RESIDENT, D + "/ideas/{long_idea}/team/", label="lead: roles, requests"),
     Visit("person", RESIDENT, D + "/people/{resident_id}/", label="own"),
     Visit("idea_stage", RESIDENT, D + "/ideas/{long_idea}/stage/", label="lead: archive form"),
+    Visit("lab_test_new", RESIDENT, D + "/ideas/{long_idea}/tests/new/"),
+    Visit("lab_test", RESIDENT, D + "/ideas/{long_idea}/tests/1/", label="lead: results form"),
+    Visit("lab_test", CITY_ADMIN, D + "/ideas/{lab_idea}/tests/1/", label="tester: feedback form"),
     Visit("idea_withdraw", RESIDENT, D + "/ideas/{long_idea}/withdraw/"),
     Visit("conversation_detail", RESIDENT, D + "/opinion-maps/{long_map}/", label="long texts"),
     Visit("report_content", RESIDENT, D + "/report/idea/{demo_idea}/", label="idea"),
@@ -321,6 +326,8 @@ def content_build() -> tuple[dict, dict[str, object]]:
         idea_update,
         idea_withdraw,
     )
+    from quartier.labs import services as labs
+    from quartier.labs.tests.lab_helpers import lab_plan, through_the_lab
     from quartier.moderation.services import content_hide, premoderation_set, report_create
     from quartier.participation.services import PhaseSpec, process_create
 
@@ -380,10 +387,15 @@ def content_build() -> tuple[dict, dict[str, object]]:
     teams.join_ask(idea=long_idea, user=moderator, message=f"{LONG_WORD} {LONG_URL}")
     # Its life: through the discussion and the test to the jury, with long reasons.
     lifecycle.rules_save(city=city, actor=admin, discussion_team_size=2, discussion_supports=0)
-    for stage in ("discussion", "living_lab", "evaluation"):
-        lifecycle.idea_advance(
-            idea=Idea.objects.get(pk=long_idea.pk), actor=resident, to_stage=stage, reason=LONG_WORD
-        )
+    through_the_lab(long_idea, lead=resident, tester=admin, reason=f"{LONG_WORD} {LONG_URL}")
+    # A test running, with long questions, that the city's administrator tests (the form).
+    lab_idea = submit(resident, "Schattenbank", "Eine Bank im Schatten.", "-")
+    lab_run = labs.lab_test_plan(
+        idea=lab_idea,
+        actor=resident,
+        plan=lab_plan(questions=[f"{LONG_WORD}?", "Würden Sie wiederkommen?"]),
+    )
+    labs.tester_signup(test=lab_run, user=admin)
     resident.profile_public, resident.profile_about = True, f"{LONG_WORD} {LONG_URL}"[:300]
     resident.save(update_fields=["profile_public", "profile_about"])
     hidden = submit(neighbour, "Werbung", "Kaufen!", "-")
@@ -463,6 +475,7 @@ def content_build() -> tuple[dict, dict[str, object]]:
         "empty_district": city.districts.exclude(ideas__isnull=False).order_by("name")[0].slug,
         "long_idea": long_idea.pk,
         "resident_id": resident.pk,
+        "lab_idea": lab_idea.pk,
         "long_comment": long_comment.pk,
         "withdrawn": withdrawn.pk,
         "hidden": hidden.pk,

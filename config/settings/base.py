@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "quartier.ideas",
     "quartier.deliberation",
     "quartier.budgeting",
+    "quartier.labs",
     "quartier.implementation",
     "quartier.api",
     "quartier.pages",

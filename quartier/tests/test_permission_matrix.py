@@ -61,13 +61,16 @@ from quartier.ideas.models import (
     IdeaRules,
     JoinRequest,
     OpenRole,
-    Stage,
     Support,
     TeamMember,
 )
 from quartier.ideas.services import comment_add, idea_submit, idea_update
 from quartier.implementation import services as implementation
 from quartier.implementation.models import LedgerEntry, Milestone, ProgressUpdate
+from quartier.labs import services as labs
+from quartier.labs.models import Feedback, LabTest
+from quartier.labs.models import TesterSignup as Signup
+from quartier.labs.tests.lab_helpers import through_the_lab
 from quartier.legal.models import LegalPage
 from quartier.moderation.models import Report
 from quartier.moderation.services import content_hide, premoderation_set, report_create
@@ -189,6 +192,7 @@ class World:
     join_request: JoinRequest  # the resident's, to the edited idea's team, waiting
     membership: TeamMember  # the member's in the idea's team
     judged_idea: Idea  # the author's, waiting for the jury (in evaluation)
+    lab_test: LabTest  # iteration 1 of the idea, running; the resident is a tester
     other_role: CityRole
     prize_money: Process  # Dortmund's prize-money vote: one pot, two projects on the ballot
     prize_money_code: str  # a voting code of it, unused (codes are stored only as hashes)
@@ -200,6 +204,10 @@ class World:
     # export or API answer may hold them, for anyone (ADR 0005).
     vote_secrets: list[str] = field(default_factory=list)
     sessions: dict[str, str] = field(default_factory=dict)  # role -> session key, signed in
+
+    @property
+    def lab_question_ids(self) -> list[int]:
+        return list(self.lab_test.questions.values_list("pk", flat=True))
 
     @property
     def prize_money_pot_id(self) -> int:
@@ -346,13 +354,25 @@ def world_build() -> World:
     open_role = teams.open_role_publish(idea=idea, actor=author, title="Matrix role")
     # The lifecycle: no supports needed here; one idea waits for the jury.
     IdeaRules.objects.create(city=dortmund, discussion_team_size=2, discussion_supports=0)
+    # A living-lab test of the idea, running since yesterday; the resident signed up.
+    lab_test = labs.lab_test_plan(
+        idea=Idea.objects.get(pk=idea.pk),
+        actor=author,
+        plan=labs.Plan(
+            hypothesis="Shade keeps people on the square.",
+            measures="Minutes stayed.",
+            place_name="Borsigplatz",
+            starts_on=timezone.localdate() - timedelta(days=1),
+            ends_on=timezone.localdate() + timedelta(days=6),
+            testers_wanted=50,
+            questions=["How pleasant?", "Would you come back?"],
+        ),
+    )
+    labs.tester_signup(test=lab_test, user=resident)
     judged_idea = _idea(dortmund, author, "A repair café in the library")
     asked = teams.join_ask(idea=judged_idea, user=member)
     teams.join_decide(request=asked, actor=author, accept=True)
-    for stage in (Stage.DISCUSSION, Stage.LIVING_LAB, Stage.EVALUATION):
-        lifecycle.idea_advance(
-            idea=Idea.objects.get(pk=judged_idea.pk), actor=author, to_stage=stage
-        )
+    through_the_lab(judged_idea, lead=author, tester=city_admin)
     join_request = teams.join_ask(idea=edited_idea, user=resident)
     prize_money, prize_money_code = _prize_money(dortmund, users[CITY_ADMIN], author, bystander)
     counted_vote, funded_proposal_id, milestone_id = _counted_vote(
@@ -387,6 +407,7 @@ def world_build() -> World:
         join_request=join_request,
         membership=TeamMember.objects.get(idea=idea, user=member),
         judged_idea=judged_idea,
+        lab_test=lab_test,
         other_role=CityRole.objects.get(city=musterstadt, user=users[OTHER_MODERATOR]),
         prize_money=prize_money,
         prize_money_code=prize_money_code,
@@ -653,6 +674,7 @@ IDEA = D + "/ideas/{w.idea.pk}/"
 TEAM = IDEA + "team/"
 EDITED_TEAM = D + "/ideas/{w.edited_idea.pk}/team/"
 JUDGED = D + "/ideas/{w.judged_idea.pk}/"
+LAB = IDEA + "tests/1/"
 HIDDEN_IDEA_URL = D + "/ideas/{w.hidden_idea.pk}/"
 MAP = D + "/opinion-maps/{w.conversation.pk}/"
 DEMO_MAP = D + "/opinion-maps/{w.demo_conversation.pk}/"
@@ -1356,6 +1378,74 @@ URL_ROWS: list[Row] = [
         data={"discussion_team_size": "3", "discussion_supports": "4"},
         state=lambda w, user: lifecycle.rules_for(w.dortmund).discussion_team_size,
     ),
+    # Living-lab tests (#11): public; leads plan and record, residents sign up and answer.
+    url_row("lab_tests", "GET", IDEA + "tests/", everyone(OK)),
+    url_row(
+        "lab_tests",
+        "GET",
+        HIDDEN_IDEA_URL + "tests/",
+        by_role((ROLES, NOT_FOUND), (CITY_STAFF, OK)),
+        label="hidden idea",
+        staff_see_hidden=True,
+        shows=seen_by(CITY_STAFF, HIDDEN_IDEA),
+    ),
+    url_row("lab_test", "GET", LAB + "", everyone(OK)),
+    url_row("lab_test_new", "GET", IDEA + "tests/new/", only((AUTHOR,), OK)),
+    url_row(
+        "lab_test_new",
+        "POST",
+        D + "/ideas/{w.edited_idea.pk}/tests/new/",
+        only((AUTHOR,), went(D + "/ideas/{w.edited_idea.pk}/tests/1/")),
+        data={
+            "hypothesis": "A matrix hypothesis.",
+            "measures": "Matrix measures.",
+            "place_name": "Matrix place",
+            "starts_on": str(timezone.localdate()),
+            "ends_on": str(timezone.localdate() + timedelta(days=14)),
+            "testers_wanted": "5",
+            "questions": "Matrix question?",
+        },
+        state=lambda w, user: LabTest.objects.filter(idea=w.edited_idea).count(),
+    ),
+    url_row(
+        "lab_signup",
+        "POST",
+        LAB + "signup/",
+        # Already signed up (the resident), the idea's own team and unverified accounts: no.
+        by_role(
+            (SIGNED_IN, sent_back(LAB)),
+            ((MODERATOR, OTHER_MODERATOR, *CITY_ADMINS), went(LAB)),
+            (ANONYMOUS, LOGIN),
+        ),
+        state=lambda w, user: Signup.objects.filter(test=w.lab_test, user=user).exists(),
+    ),
+    url_row("lab_signup", "GET", LAB + "signup/", everyone(POST_ONLY)),
+    url_row(
+        "lab_feedback",
+        "POST",
+        LAB + "feedback/",
+        by_role(
+            (SIGNED_IN, sent_back(LAB + "#feedback")),
+            (RESIDENT, went(LAB + "#feedback")),
+            (ANONYMOUS, LOGIN),
+        ),
+        data={"q{w.lab_question_ids[0]}": "4", "q{w.lab_question_ids[1]}": "5"},
+        state=lambda w, user: Feedback.objects.filter(test=w.lab_test, tester=user).count(),
+    ),
+    url_row("lab_feedback", "GET", LAB + "feedback/", everyone(POST_ONLY)),
+    url_row(
+        "lab_results",
+        "POST",
+        LAB + "results/",
+        by_role(
+            (SIGNED_IN, sent_back(LAB + "#results")),
+            (AUTHOR, went(LAB + "#results")),
+            (ANONYMOUS, LOGIN),
+        ),
+        data={"results": "Matrix results."},
+        state=lambda w, user: LabTest.objects.get(pk=w.lab_test.pk).results_recorded_at,
+    ),
+    url_row("lab_results", "GET", LAB + "results/", everyone(POST_ONLY)),
     url_row("person", "GET", D + "/people/{w.users[author].pk}/", everyone(OK), label="public"),
     url_row(
         "person",
@@ -2135,7 +2225,7 @@ def _location_matches(expected: str, actual: str) -> bool:
 def _ask(row: Row, role: str, answer: Answer, world: World, client: Client) -> list[str]:
     user = world.users[role]
     path = _filled(row.path, world)
-    data = {key: _filled(value, world) for key, value in row.data.items()}
+    data = {_filled(key, world): _filled(value, world) for key, value in row.data.items()}
     problems = []
     with transaction.atomic():
         before = row.state(world, user) if row.state else None

@@ -25,6 +25,14 @@ def english(client, settings):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
 
 
+@pytest.fixture(autouse=True)
+def only_the_ideas_own_gates(monkeypatch):
+    """The gates the ideas app sets (the discussion's); other apps' requirements (living-lab
+    tests) have their own tests in their app."""
+    own = {Stage.DISCUSSION: list(lifecycle._requirements[Stage.DISCUSSION])}
+    monkeypatch.setattr(lifecycle, "_requirements", own)
+
+
 @pytest.fixture
 def jury(dortmund):
     return make_user("jury@example.org", name="Jury", city=dortmund, role="evaluator")
