@@ -4,6 +4,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from quartier.api.api import api
+from quartier.notifications import views as notification_views
 from quartier.pages import views as pages_views
 
 
@@ -21,10 +22,12 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("accounts/profile/", include("quartier.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("notifications/", include("quartier.notifications.urls")),
     path("api/v1/", api.urls),
     path("healthz", pages_views.health, name="health"),
     path("<slug:city_slug>/", pages_views.city_home, name="city_home"),
     path("<slug:city_slug>/map/", pages_views.city_map, name="city_map"),
+    path("<slug:city_slug>/follow/", notification_views.follow_view, name="follow"),
     path("<slug:city_slug>/", include("quartier.ideas.urls")),
     path("<slug:city_slug>/", include("quartier.deliberation.urls")),
     path("<slug:city_slug>/", include("quartier.budgeting.urls")),

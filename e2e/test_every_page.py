@@ -71,6 +71,14 @@ VISITS = [
     Visit("lab_tests", ANONYMOUS, D + "/ideas/{long_idea}/tests/", label="chart and table"),
     Visit("lab_test", ANONYMOUS, D + "/ideas/{long_idea}/tests/1/", label="with results"),
     Visit("person", ANONYMOUS, D + "/people/{resident_id}/", label="public, long texts"),
+    Visit("notifications_unsubscribe", ANONYMOUS, "/notifications/unsubscribe/{unsubscribe}/"),
+    Visit(
+        "notifications_unsubscribe",
+        ANONYMOUS,
+        "/notifications/unsubscribe/forged/",
+        label="forged",
+        status=400,
+    ),
     Visit("idea_revisions", RESIDENT, D + "/ideas/{long_idea}/versions/", label="own: restore"),
     Visit("idea_compare", ANONYMOUS, D + "/ideas/{long_idea}/versions/compare/"),
     Visit(
@@ -121,6 +129,7 @@ VISITS = [
     Visit("idea_edit", RESIDENT, D + "/ideas/{long_idea}/edit/"),
     Visit("idea_team", RESIDENT, D + "/ideas/{long_idea}/team/", label="lead: roles, requests"),
     Visit("person", RESIDENT, D + "/people/{resident_id}/", label="own"),
+    Visit("notifications", RESIDENT, "/notifications/", label="with long titles"),
     Visit("idea_stage", RESIDENT, D + "/ideas/{long_idea}/stage/", label="lead: archive form"),
     Visit("lab_test_new", RESIDENT, D + "/ideas/{long_idea}/tests/new/"),
     Visit("lab_test", RESIDENT, D + "/ideas/{long_idea}/tests/1/", label="lead: results form"),
@@ -329,6 +338,7 @@ def content_build() -> tuple[dict, dict[str, object]]:
     from quartier.labs import services as labs
     from quartier.labs.tests.lab_helpers import lab_plan, through_the_lab
     from quartier.moderation.services import content_hide, premoderation_set, report_create
+    from quartier.notifications import services as notifications
     from quartier.participation.services import PhaseSpec, process_create
 
     city = City.objects.get(slug="dortmund")
@@ -396,6 +406,13 @@ def content_build() -> tuple[dict, dict[str, object]]:
         plan=lab_plan(questions=[f"{LONG_WORD}?", "Würden Sie wiederkommen?"]),
     )
     labs.tester_signup(test=lab_run, user=admin)
+    # Notifications with long titles for the resident (made at once: no worker here).
+    for event in ("comment", "stage", "join_request"):
+        notifications.fan_out_run(
+            city_id=city.pk, event=event, category="comments", title=LONG_TITLE,
+            url=f"/dortmund/ideas/{long_idea.pk}/", topics=[], user_ids=[resident.pk],
+            exclude_id=None,
+        )  # fmt: skip
     resident.profile_public, resident.profile_about = True, f"{LONG_WORD} {LONG_URL}"[:300]
     resident.save(update_fields=["profile_public", "profile_about"])
     hidden = submit(neighbour, "Werbung", "Kaufen!", "-")
@@ -476,6 +493,7 @@ def content_build() -> tuple[dict, dict[str, object]]:
         "long_idea": long_idea.pk,
         "resident_id": resident.pk,
         "lab_idea": lab_idea.pk,
+        "unsubscribe": notifications.unsubscribe_token(user_id=resident.pk, category="comments"),
         "long_comment": long_comment.pk,
         "withdrawn": withdrawn.pk,
         "hidden": hidden.pk,

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "quartier.participation",
     "quartier.moderation",
     "quartier.legal",
+    "quartier.notifications",
     "quartier.ideas",
     "quartier.deliberation",
     "quartier.budgeting",
@@ -183,6 +184,8 @@ LOGIN_URL = "account_login"
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "quartier@localhost")
+# The address of the site in e-mails (links to notifications, one-click unsubscribe).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
 
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("German")), ("en", _("English"))]

@@ -24,6 +24,8 @@ from quartier.accounts.models import User
 from quartier.cities.models import City
 from quartier.cities.services import city_touch_ideas
 from quartier.core.errors import PermissionDenied
+from quartier.notifications import services as notifications
+from quartier.notifications.vocabulary import Category
 from quartier.participation.permissions import can_administer_city, can_evaluate
 from quartier.participation.services import audit_record
 from quartier.participation.vocabulary import AuditAction
@@ -254,6 +256,15 @@ def idea_advance(*, idea: Idea, actor: User, to_stage: str, reason: str = "") ->
             detail={"from": transition.source, "to": transition.target},
         )
         city_touch_ideas(city=idea.city)
+        notifications.announce(
+            city=idea.city,
+            event="stage",
+            category=Category.STAGES,
+            title=idea.title,
+            url=f"/{idea.city.slug}/ideas/{idea.pk}/stage/",
+            topics=[f"idea:{idea.pk}"],
+            exclude=actor.pk,
+        )
     idea.stage, idea.stage_changed_at = transition.target, now
     return idea
 

@@ -16,6 +16,8 @@ from quartier.cities.services import city_touch_ideas, district_for_idea_locatio
 from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
 from quartier.moderation.services import premoderation_fields
+from quartier.notifications import services as notifications
+from quartier.notifications.vocabulary import Category
 from quartier.participation.permissions import can_moderate
 from quartier.participation.services import audit_record
 from quartier.participation.vocabulary import AuditAction
@@ -148,6 +150,18 @@ def idea_submit(
                 alt_text=alt_text.strip()[:200],
             )
         city_touch_ideas(city=city)
+        if source == Source.ONLINE:
+            notifications.follow(user=author, city=city, topic=f"idea:{idea.pk}")
+        if not idea.is_hidden and not is_example:
+            notifications.announce(
+                city=city,
+                event="new_idea",
+                category=Category.NEW_IDEAS,
+                title=idea.title,
+                url=f"/{city.slug}/ideas/{idea.pk}/",
+                topics=[f"district:{district.slug}", f"kind:{idea.kind}"],
+                exclude=author.pk,
+            )
     return idea
 
 
@@ -219,6 +233,15 @@ def comment_add(
         # moderator has decided (see comment_after_moderation).
         if not held_back:
             Idea.objects.filter(pk=idea.pk).update(comment_count=F("comment_count") + 1)
+            notifications.announce(
+                city=idea.city,
+                event="comment",
+                category=Category.COMMENTS,
+                title=idea.title,
+                url=f"/{idea.city.slug}/ideas/{idea.pk}/#comment-{comment.pk}",
+                topics=[f"idea:{idea.pk}"],
+                exclude=author.pk,
+            )
     return comment
 
 

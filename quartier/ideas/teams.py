@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 from quartier.accounts.models import User
 from quartier.core.errors import PermissionDenied
 from quartier.core.rate_limits import rate_limit_check
+from quartier.notifications import services as notifications
+from quartier.notifications.vocabulary import Category
 
 from .errors import IdeaError
 from .models import Idea, JoinRequest, JoinStatus, OpenRole, TeamMember
 from .permissions import can_ask_to_join, can_lead_team
-from .selectors import team_forget
+from .selectors import team_forget, team_members
 from .text import clean_text
 
 # A team's open roles at once, and a person's requests waiting at once: enough for real work,
@@ -88,7 +90,16 @@ def join_ask(
         )
     try:
         with transaction.atomic():
-            return JoinRequest.objects.create(idea=idea, user=user, role=role, message=message)
+            asked = JoinRequest.objects.create(idea=idea, user=user, role=role, message=message)
+            notifications.announce(
+                city=idea.city,
+                event="join_request",
+                category=Category.TEAM,
+                title=idea.title,
+                url=f"/{idea.city.slug}/ideas/{idea.pk}/team/#requests",
+                users=[m.user_id for m in team_members(idea=idea) if m.is_lead],
+            )
+            return asked
     except IntegrityError as error:  # the same request sent twice at once
         raise TeamError(
             _("You have asked to join this team already; the leads will answer.")
@@ -123,6 +134,15 @@ def join_decide(*, request: JoinRequest, actor: User, accept: bool) -> JoinReque
                 user_id=locked.user_id,
                 defaults={"contribution": role.title if role is not None else ""},
             )
+            notifications.follow(user=locked.user, city=idea.city, topic=f"idea:{idea.pk}")
+        notifications.announce(
+            city=idea.city,
+            event="join_accepted" if accept else "join_declined",
+            category=Category.TEAM,
+            title=idea.title,
+            url=f"/{idea.city.slug}/ideas/{idea.pk}/team/",
+            users=[locked.user_id],
+        )
         team_forget(idea)
     return locked
 

@@ -12,6 +12,7 @@ from quartier.core.errors import DomainError, PermissionDenied, RateLimited
 from quartier.core.rate_limits import address_key, client_address, rate_limit_check
 from quartier.moderation import services as moderation
 from quartier.moderation.forms import HideForm
+from quartier.notifications.selectors import is_following
 
 from . import services
 from .diffs import word_diff
@@ -27,7 +28,7 @@ from .forms import (
     WithdrawForm,
 )
 from .lifecycle import PATH
-from .models import Comment, CommentKind, Idea, Source
+from .models import Comment, CommentKind, Idea, InnovationKind, Source
 from .panels import panels_for
 from .permissions import (
     can_answer_for_idea,
@@ -82,9 +83,38 @@ def idea_list_view(request, city_slug: str):
             "page": page,
             "filters": filters,
             "active_filters": form.active_filters() if page is not None and not page else [],
+            "follow_topics": _follow_topics(request, city, filters),
         },
         status=status,
     )
+
+
+def _follow_topics(request, city, filters) -> list[dict]:
+    """A list filtered by a district or a kind can be followed: new ideas there are told."""
+    if filters is None or not request.user.is_authenticated:
+        return []
+    topics = []
+    if filters.district is not None:
+        topic, name = f"district:{filters.district.slug}", filters.district.name
+        topics.append(
+            {
+                "topic": topic,
+                "following": is_following(user=request.user, city=city, topic=topic),
+                "follow": _("Follow new ideas in %(district)s") % {"district": name},
+                "unfollow": _("Stop following %(district)s") % {"district": name},
+            }
+        )
+    if filters.kind:
+        topic, label = f"kind:{filters.kind}", InnovationKind(filters.kind).label
+        topics.append(
+            {
+                "topic": topic,
+                "following": is_following(user=request.user, city=city, topic=topic),
+                "follow": _("Follow new ideas of the kind “%(kind)s”") % {"kind": label},
+                "unfollow": _("Stop following the kind “%(kind)s”") % {"kind": label},
+            }
+        )
+    return topics
 
 
 def idea_detail(request, city_slug: str, idea_id: int):
@@ -146,6 +176,8 @@ def _idea_page(request, idea: Idea, *, comment_form: CommentForm | None = None, 
             "revision_count": idea_revision_number(idea=idea),
             "can_edit": can_edit_idea(user=request.user, idea=idea),
             "can_withdraw": can_withdraw_idea(user=request.user, idea=idea),
+            "idea_topic": f"idea:{idea.pk}",
+            "following_idea": is_following(user=request.user, city=city, topic=f"idea:{idea.pk}"),
             "team": team_members(idea=idea),
             "path": STAGE_PATH,
             "open_roles": list(team_open_roles(idea=idea)[: OPEN_ROLES_SHOWN + 1]),

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from quartier.cities.models import City
+from quartier.notifications.services import unread_count
 from quartier.participation.permissions import can_administer_city, can_evaluate, can_moderate
 
 
@@ -19,4 +20,6 @@ def platform(request) -> dict:
         "city_moderator": moderates,
         "city_admin": bool(moderates and can_administer_city(user=user, city=city)),
         "city_evaluator": bool(city and user is not None and can_evaluate(user=user, city=city)),
+        # One COUNT per page for a signed-in person; none for visitors.
+        "unread_notifications": unread_count(user=user),
     }

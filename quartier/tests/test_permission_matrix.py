@@ -74,6 +74,8 @@ from quartier.labs.tests.lab_helpers import through_the_lab
 from quartier.legal.models import LegalPage
 from quartier.moderation.models import Report
 from quartier.moderation.services import content_hide, premoderation_set, report_create
+from quartier.notifications import services as notifications
+from quartier.notifications.models import Follow, Notification, Preferences
 from quartier.participation.models import CityRole, Phase, Process
 from quartier.participation.services import PhaseSpec, process_create, role_grant
 from quartier.participation.vocabulary import ProcessKind
@@ -193,6 +195,7 @@ class World:
     membership: TeamMember  # the member's in the idea's team
     judged_idea: Idea  # the author's, waiting for the jury (in evaluation)
     lab_test: LabTest  # iteration 1 of the idea, running; the resident is a tester
+    unsubscribe_token: str  # the author's, for e-mails about comments
     other_role: CityRole
     prize_money: Process  # Dortmund's prize-money vote: one pot, two projects on the ballot
     prize_money_code: str  # a voting code of it, unused (codes are stored only as hashes)
@@ -374,6 +377,14 @@ def world_build() -> World:
     teams.join_decide(request=asked, actor=author, accept=True)
     through_the_lab(judged_idea, lead=author, tester=city_admin)
     join_request = teams.join_ask(idea=edited_idea, user=resident)
+    # Everyone has a notification waiting (to mark read); the author's unsubscribe link.
+    Notification.objects.bulk_create(
+        Notification(
+            user=u, city=dortmund, category="comments", event="comment", title="Matrix", url="/"
+        )
+        for u in users.values()
+        if u is not None
+    )
     prize_money, prize_money_code = _prize_money(dortmund, users[CITY_ADMIN], author, bystander)
     counted_vote, funded_proposal_id, milestone_id = _counted_vote(
         dortmund, users[CITY_ADMIN], author, bystander
@@ -408,6 +419,7 @@ def world_build() -> World:
         membership=TeamMember.objects.get(idea=idea, user=member),
         judged_idea=judged_idea,
         lab_test=lab_test,
+        unsubscribe_token=notifications.unsubscribe_token(user_id=author.pk, category="comments"),
         other_role=CityRole.objects.get(city=musterstadt, user=users[OTHER_MODERATOR]),
         prize_money=prize_money,
         prize_money_code=prize_money_code,
@@ -1446,6 +1458,57 @@ URL_ROWS: list[Row] = [
         state=lambda w, user: LabTest.objects.get(pk=w.lab_test.pk).results_recorded_at,
     ),
     url_row("lab_results", "GET", LAB + "results/", everyone(POST_ONLY)),
+    # Follow and be notified (#11): one's own notifications; the e-mail link needs no account.
+    url_row("notifications", "GET", "/notifications/", signed_in(OK)),
+    url_row(
+        "notifications_read",
+        "POST",
+        "/notifications/read/",
+        signed_in(went("/notifications/")),
+        state=lambda w, user: Notification.objects.filter(user=user, read_at=None).count(),
+    ),
+    url_row("notifications_read", "GET", "/notifications/read/", everyone(POST_ONLY)),
+    url_row(
+        "notifications_settings",
+        "POST",
+        "/notifications/settings/",
+        signed_in(went("/notifications/")),
+        data={"email_mode": "each", "digest_hour": "9", "wanted": "comments"},
+        state=lambda w, user: list(Preferences.objects.filter(user=user).values_list("email_mode")),
+    ),
+    url_row("notifications_settings", "GET", "/notifications/settings/", everyone(POST_ONLY)),
+    url_row(
+        "notifications_unsubscribe",
+        "GET",
+        "/notifications/unsubscribe/{w.unsubscribe_token}/",
+        everyone(OK),
+    ),
+    url_row(
+        "notifications_unsubscribe",
+        "POST",
+        "/notifications/unsubscribe/{w.unsubscribe_token}/",
+        everyone(OK),
+        state=lambda w, user: list(
+            Preferences.objects.filter(user=w.users[AUTHOR]).values_list("muted")
+        ),
+    ),
+    url_row(
+        "notifications_unsubscribe",
+        "POST",
+        "/notifications/unsubscribe/forged/",
+        everyone(INVALID),
+        label="a forged link",
+        state=lambda w, user: Preferences.objects.count(),
+    ),
+    url_row(
+        "follow",
+        "POST",
+        D + "/follow/",
+        signed_in(went(IDEA)),
+        data={"topic": "kind:cultural", "action": "follow", "next": IDEA},
+        state=lambda w, user: Follow.objects.filter(user=user, topic="kind:cultural").exists(),
+    ),
+    url_row("follow", "GET", D + "/follow/", everyone(POST_ONLY)),
     url_row("person", "GET", D + "/people/{w.users[author].pk}/", everyone(OK), label="public"),
     url_row(
         "person",

@@ -1,5 +1,7 @@
 """The background worker: django-tasks-db's ``db_worker``, plus recovery from a worker that died.
 
+Its sweep also sends the daily notification digests that are due (quartier.notifications).
+
 A worker killed in the middle of an opinion-map run (``kill -9``, out of memory, a reboot) leaves
 the map's lock held and its task RUNNING forever. This worker checks at start and then every
 ``--sweep-interval`` seconds: a lost run is queued again (services.conversation_recompute_sweep),
@@ -23,6 +25,7 @@ from django_tasks_db.models import DBTaskResult
 
 from quartier.deliberation import services
 from quartier.deliberation.tasks import recompute_conversation
+from quartier.notifications.services import digests_send_due
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +62,11 @@ def sweep() -> None:
     except Exception:
         # A locked SQLite file or a lost connection: the next sweep tries again.
         logger.exception("Sweep for lost opinion-map runs failed")
+    try:
+        # The daily digests whose hour has come (within a minute of it, at this interval).
+        digests_send_due()
+    except Exception:
+        logger.exception("Sending the daily digests failed; the next sweep tries again")
     finally:
         connections.close_all()  # this thread's connections only
 
