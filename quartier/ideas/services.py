@@ -440,6 +440,9 @@ def idea_merge(*, source: Idea, target: Idea, moderator: User, reason: str) -> I
         Support.objects.filter(idea=source).delete()
         Comment.objects.filter(idea=source).update(idea=target)
         team_move(source=source, target=target)
+        notifications.topic_move(
+            city=source.city, source=f"idea:{source.pk}", target=f"idea:{target.pk}"
+        )
         Idea.objects.filter(pk=target.pk).update(
             support_count=Support.objects.filter(idea=target).count(),
             comment_count=F("comment_count") + source.comment_count,

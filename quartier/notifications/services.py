@@ -57,6 +57,13 @@ def unfollow(*, user: User, city, topic: str) -> None:
     Follow.objects.filter(user=user, city=city, topic=topic).delete()
 
 
+def topic_move(*, city, source: str, target: str) -> None:
+    """A merge: who followed the duplicate follows the idea that goes on (once)."""
+    already = Follow.objects.filter(city=city, topic=target).values_list("user_id", flat=True)
+    Follow.objects.filter(city=city, topic=source, user_id__in=already).delete()
+    Follow.objects.filter(city=city, topic=source).update(topic=target)
+
+
 def preferences_of(user: User) -> Preferences:
     return Preferences.objects.filter(user=user).first() or Preferences(user=user)
 

@@ -61,6 +61,7 @@ from quartier.ideas.models import (
     IdeaRules,
     JoinRequest,
     OpenRole,
+    Stage,
     Support,
     TeamMember,
 )
@@ -89,6 +90,7 @@ UNVERIFIED = "unverified"
 RESIDENT = "resident"
 AUTHOR = "author"  # of the ideas concerned (their team's lead), the opener of the opinion map
 MEMBER = "team_member"  # of the author's two public ideas' teams, not a lead
+EVALUATOR = "evaluator"  # of Dortmund: its jury (prize-money reviews, the ideas' gates)
 MODERATOR = "moderator"  # of Dortmund, where every row's content lives
 OTHER_MODERATOR = "other_moderator"  # of Musterstadt
 CITY_ADMIN = "city_admin"  # of Dortmund
@@ -99,6 +101,7 @@ ROLES = (
     RESIDENT,
     AUTHOR,
     MEMBER,
+    EVALUATOR,
     MODERATOR,
     OTHER_MODERATOR,
     CITY_ADMIN,
@@ -108,6 +111,7 @@ SIGNED_IN = tuple(role for role in ROLES if role != ANONYMOUS)
 VERIFIED = tuple(role for role in SIGNED_IN if role != UNVERIFIED)
 CITY_STAFF = (MODERATOR, CITY_ADMIN, SYSTEM_ADMIN)  # can_moderate in Dortmund
 CITY_ADMINS = (CITY_ADMIN, SYSTEM_ADMIN)
+JURY = (EVALUATOR, *CITY_ADMINS)  # can_evaluate in Dortmund: administrators judge too
 
 ALWAYS = "always"
 BEFORE, OPEN, CLOSED = "before it opens", "while open", "after it closed"
@@ -138,6 +142,21 @@ PROCESS_URLS |= {
     "budget_review_queue",
     "budget_review",
 }
+
+# URLs of an idea's work (#11): their rows run in every stage of the idea's life.
+IDEA_STAGE_URLS = frozenset(
+    {
+        "idea_detail",
+        "idea_edit",
+        "idea_team",
+        "team_join",
+        "idea_stage",
+        "lab_tests",
+        "lab_test",
+        "lab_test_new",
+        "lab_signup",
+    }
+)
 
 # --- Hidden content and private fields ----------------------------------------------------------
 
@@ -253,6 +272,9 @@ def world_build() -> World:
         RESIDENT: make_user("resident.matrix@example.org", name="Resident"),
         AUTHOR: make_user("author.matrix@example.org", name="Author"),
         MEMBER: make_user("member.matrix@example.org", name="Member"),
+        EVALUATOR: make_user(
+            "jury.matrix@example.org", name="Jury", city=dortmund, role="evaluator"
+        ),
         MODERATOR: make_user(
             "moderator.matrix@example.org", name="Moderator", city=dortmund, role="moderator"
         ),
@@ -639,6 +661,7 @@ class Row:
     # POST: what the write changes; allowed answers must change it, denied ones must not.
     state: State | None = None
     process: str | None = None  # the world's conversation whose phases move
+    stage_of: str | None = None  # the world's idea whose stage moves (its answers by stage)
     operation: tuple[str, str] | None = None  # API: (method, OpenAPI path)
     staff_see_hidden: bool = False  # a page meant for moderators: they may see hidden content
     may_see: dict[str, frozenset[str]] = field(default_factory=dict)  # role -> own markers
@@ -660,6 +683,18 @@ def process_row(name, method, path, answers_by_phase, *, process="conversation",
     return Row(
         name=name, method=method, path=path, answers=answers_by_phase, process=process, **options
     )
+
+
+def stage_row(name, method, path, answers_by_stage, **options) -> Row:
+    """A row of an idea's URL, asked in every stage of the world's idea."""
+    assert set(answers_by_stage) == set(Stage.values)
+    return Row(
+        name=name, method=method, path=path, answers=answers_by_stage, stage_of="idea", **options
+    )
+
+
+def in_every_stage(answers: dict[str, Answer]) -> dict[str, dict[str, Answer]]:
+    return dict.fromkeys(Stage.values, answers)
 
 
 def seen_by(roles: Iterable[str], *markers: str) -> dict[str, frozenset[str]]:
@@ -713,7 +748,7 @@ def proposal_rows() -> list[Row]:
     closed = by_role(
         (VERIFIED, sent_back(PROPOSALS)), (UNVERIFIED, EMAIL_FIRST), (ANONYMOUS, LOGIN)
     )
-    jury_only = in_every_phase(only(CITY_ADMINS, OK))
+    jury_only = in_every_phase(only(JURY, OK))
     new = {
         "title": "Matrix proposal from the form",
         "description": "Text.",
@@ -798,9 +833,9 @@ def proposal_rows() -> list[Row]:
             "POST",
             REVIEW + "{w.prize_money_proposal_id}/",
             {
-                BEFORE: only(CITY_ADMINS, went(REVIEW)),
-                OPEN: only(CITY_ADMINS, sent_back(REVIEW)),
-                CLOSED: only(CITY_ADMINS, sent_back(REVIEW)),
+                BEFORE: only(JURY, went(REVIEW)),
+                OPEN: only(JURY, sent_back(REVIEW)),
+                CLOSED: only(JURY, sent_back(REVIEW)),
             },
             process="prize_money",
             data={"action": "review", "decision": "infeasible", "reason": "Matrix reason"},
@@ -842,8 +877,8 @@ FUNDED = IMPLEMENTATION + "{w.funded_proposal_id}/"
 
 
 def reporters(location: str) -> dict[str, Answer]:
-    """Progress reports of a funded project: the city's administrators write them."""
-    return by_role((ANONYMOUS, LOGIN), (SIGNED_IN, NOT_FOUND), (CITY_ADMINS, went(location)))
+    """Progress reports of a funded project: the city's administrators and its jury write them."""
+    return by_role((ANONYMOUS, LOGIN), (SIGNED_IN, NOT_FOUND), (JURY, went(location)))
 
 
 IDEA_FORM = {
@@ -943,13 +978,13 @@ def results_rows() -> list[Row]:
     paper_state = lambda w, user: PaperSheet.objects.count()  # noqa: E731
     result_state = lambda w, user: Result.objects.filter(pot__process=w.prize_money).count()  # noqa: E731
     return [
-        url_row("budget_paper", "GET", PM + "paper/", only(CITY_ADMINS, OK)),
+        url_row("budget_paper", "GET", PM + "paper/", only(JURY, OK)),
         url_row("budget_paper", "GET", COUNTED + "paper/", signed_in(NOT_FOUND), label="closed"),
         url_row(
             "budget_paper",
             "POST",
             PM + "paper/",
-            only(CITY_ADMINS, INVALID),
+            only(JURY, INVALID),
             label="without a sheet number",
             data={"number": "", "pot": "0"},
             state=paper_state,
@@ -958,7 +993,7 @@ def results_rows() -> list[Row]:
             "budget_paper_import",
             "POST",
             PM + "paper/import/",
-            only(CITY_ADMINS, INVALID),
+            only(JURY, INVALID),
             label="without a file",
             state=paper_state,
         ),
@@ -1071,11 +1106,11 @@ URL_ROWS: list[Row] = [
         data={**IDEA_FORM, "analog": "1", "analog_origin": "Street festival"},
         state=lambda w, user: Idea.objects.filter(title=IDEA_FORM["title"]).exists(),
     ),
-    url_row(
+    stage_row(
         "idea_detail",
         "GET",
         IDEA,
-        everyone(OK),
+        in_every_stage(everyone(OK)),
         staff_see_hidden=True,
         shows=seen_by(CITY_STAFF, PENDING_COMMENT),
     ),
@@ -1217,7 +1252,7 @@ URL_ROWS: list[Row] = [
         "comment_resolve", "GET", IDEA + "comments/{w.question.pk}/resolve/", everyone(POST_ONLY)
     ),
     # What residents expect (#9): the author edits and withdraws their idea; versions are public.
-    url_row("idea_edit", "GET", IDEA + "edit/", only((AUTHOR, MEMBER), OK)),
+    stage_row("idea_edit", "GET", IDEA + "edit/", in_every_stage(only((AUTHOR, MEMBER), OK))),
     url_row(
         "idea_edit",
         "POST",
@@ -1251,7 +1286,7 @@ URL_ROWS: list[Row] = [
     ),
     url_row("idea_revisions", "GET", IDEA + "versions/", everyone(OK)),
     # The team (#11): public; its leads publish roles and decide who joins; members co-edit.
-    url_row("idea_team", "GET", TEAM, everyone(OK)),
+    stage_row("idea_team", "GET", TEAM, in_every_stage(everyone(OK))),
     url_row(
         "idea_team",
         "GET",
@@ -1278,12 +1313,14 @@ URL_ROWS: list[Row] = [
         state=lambda w, user: OpenRole.objects.get(pk=w.open_role.pk).closed_at,
     ),
     url_row("team_role_close", "GET", TEAM + "roles/{w.open_role.pk}/close/", everyone(POST_ONLY)),
-    url_row(
+    stage_row(
         "team_join",
         "POST",
         TEAM + "join/",
-        # The team's members need not ask; unverified accounts take no part.
-        team_answers((RESIDENT, MODERATOR, OTHER_MODERATOR, *CITY_ADMINS), "#join"),
+        # The team's members need not ask; unverified accounts take no part; in every stage.
+        in_every_stage(
+            team_answers((RESIDENT, EVALUATOR, MODERATOR, OTHER_MODERATOR, *CITY_ADMINS), "#join")
+        ),
         data={"role": "{w.open_role.pk}", "message": "Matrix request"},
         state=lambda w, user: JoinRequest.objects.filter(idea=w.idea, user=user).count(),
     ),
@@ -1344,7 +1381,7 @@ URL_ROWS: list[Row] = [
     ),
     url_row("team_self", "GET", TEAM + "me/", everyone(POST_ONLY)),
     # The lifecycle (#11): public history; the team's leads take its steps, the jury decides.
-    url_row("idea_stage", "GET", IDEA + "stage/", everyone(OK)),
+    stage_row("idea_stage", "GET", IDEA + "stage/", in_every_stage(everyone(OK))),
     url_row(
         "idea_stage",
         "GET",
@@ -1354,15 +1391,19 @@ URL_ROWS: list[Row] = [
         staff_see_hidden=True,
         shows=seen_by(CITY_STAFF, HIDDEN_IDEA),
     ),
-    url_row(
+    stage_row(
         "idea_stage",
         "POST",
         IDEA + "stage/",
-        by_role(
-            (SIGNED_IN, sent_back(IDEA + "stage/")),
-            (AUTHOR, went(IDEA + "stage/")),
-            (ANONYMOUS, LOGIN),
-        ),
+        # Into the discussion: the lead's step, and only from the idea stage.
+        {
+            **in_every_stage(by_role((SIGNED_IN, sent_back(IDEA + "stage/")), (ANONYMOUS, LOGIN))),
+            Stage.IDEA: by_role(
+                (SIGNED_IN, sent_back(IDEA + "stage/")),
+                (AUTHOR, went(IDEA + "stage/")),
+                (ANONYMOUS, LOGIN),
+            ),
+        },
         label="the team's step",
         data={"to": "discussion"},
         state=lambda w, user: Idea.objects.get(pk=w.idea.pk).stage,
@@ -1373,14 +1414,14 @@ URL_ROWS: list[Row] = [
         JUDGED + "stage/",
         by_role(
             (SIGNED_IN, sent_back(JUDGED + "stage/")),
-            (CITY_ADMINS, went(JUDGED + "stage/")),
+            (JURY, went(JUDGED + "stage/")),
             (ANONYMOUS, LOGIN),
         ),
         label="the jury's decision",
         data={"to": "implementation", "reason": "Tested and wanted."},
         state=lambda w, user: Idea.objects.get(pk=w.judged_idea.pk).stage,
     ),
-    url_row("idea_evaluation_queue", "GET", D + "/ideas/evaluation/", only(CITY_ADMINS, OK)),
+    url_row("idea_evaluation_queue", "GET", D + "/ideas/evaluation/", only(JURY, OK)),
     url_row("idea_rules", "GET", D + "/ideas/rules/", only(CITY_ADMINS, OK)),
     url_row(
         "idea_rules",
@@ -1391,7 +1432,7 @@ URL_ROWS: list[Row] = [
         state=lambda w, user: lifecycle.rules_for(w.dortmund).discussion_team_size,
     ),
     # Living-lab tests (#11): public; leads plan and record, residents sign up and answer.
-    url_row("lab_tests", "GET", IDEA + "tests/", everyone(OK)),
+    stage_row("lab_tests", "GET", IDEA + "tests/", in_every_stage(everyone(OK))),
     url_row(
         "lab_tests",
         "GET",
@@ -1401,8 +1442,8 @@ URL_ROWS: list[Row] = [
         staff_see_hidden=True,
         shows=seen_by(CITY_STAFF, HIDDEN_IDEA),
     ),
-    url_row("lab_test", "GET", LAB + "", everyone(OK)),
-    url_row("lab_test_new", "GET", IDEA + "tests/new/", only((AUTHOR,), OK)),
+    stage_row("lab_test", "GET", LAB, in_every_stage(everyone(OK))),
+    stage_row("lab_test_new", "GET", IDEA + "tests/new/", in_every_stage(only((AUTHOR,), OK))),
     url_row(
         "lab_test_new",
         "POST",
@@ -1419,15 +1460,17 @@ URL_ROWS: list[Row] = [
         },
         state=lambda w, user: LabTest.objects.filter(idea=w.edited_idea).count(),
     ),
-    url_row(
+    stage_row(
         "lab_signup",
         "POST",
         LAB + "signup/",
         # Already signed up (the resident), the idea's own team and unverified accounts: no.
-        by_role(
-            (SIGNED_IN, sent_back(LAB)),
-            ((MODERATOR, OTHER_MODERATOR, *CITY_ADMINS), went(LAB)),
-            (ANONYMOUS, LOGIN),
+        in_every_stage(
+            by_role(
+                (SIGNED_IN, sent_back(LAB)),
+                ((EVALUATOR, MODERATOR, OTHER_MODERATOR, *CITY_ADMINS), went(LAB)),
+                (ANONYMOUS, LOGIN),
+            )
         ),
         state=lambda w, user: Signup.objects.filter(test=w.lab_test, user=user).exists(),
     ),
@@ -2119,7 +2162,7 @@ URL_ROWS: list[Row] = [
         },
         state=lambda w, user: LedgerEntry.objects.filter(note="x").exists(),
     ),
-    # Proposals and the jury (its evaluators hold no role of the matrix; city admins judge too).
+    # Proposals and the jury (its evaluators; city admins judge too).
     *proposal_rows(),
     *results_rows(),
     url_row("api:openapi-json", "GET", "/api/v1/openapi.json", everyone(OK)),
@@ -2235,10 +2278,14 @@ def test_every_api_operation_has_a_row():
 
 
 def test_process_urls_run_in_every_phase_and_writes_have_an_effect():
+    staged = {row.name for row in ROWS if row.stage_of is not None}
+    assert staged == IDEA_STAGE_URLS, "every URL of an idea's work has a row in every stage"
     for row in ROWS:
         phases = set(row.answers)
         if row.name in PROCESS_URLS:
             assert phases == set(PROCESS_PHASES) and row.process, row.id
+        elif row.stage_of is not None:
+            assert phases == set(Stage.values) and row.name in IDEA_STAGE_URLS, row.id
         else:
             assert phases == {ALWAYS} and row.process is None, row.id
         if row.method == "POST":
@@ -2317,6 +2364,8 @@ def test_permission_matrix(row: Row, world: World, db):
     for phase, answers in row.answers.items():
         if row.process is not None:
             phases_move(getattr(world, row.process), phase)
+        if row.stage_of is not None:  # as if idea_advance had taken it there
+            Idea.objects.filter(pk=getattr(world, row.stage_of).pk).update(stage=phase)
         for role in ROLES:
             for problem in _ask(row, role, answers[role], world, clients[role]):
                 failures.append(f"{role}, {phase}: {problem}")

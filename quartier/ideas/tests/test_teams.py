@@ -214,6 +214,11 @@ def test_a_merge_brings_the_team_along_without_doubles(dortmund, resident, neigh
     assert not TeamMember.objects.filter(idea=source).exists()
     assert JoinRequest.objects.get(user=third).idea_id == target.pk
     assert OpenRole.objects.get(title="Grafik").idea_id == target.pk
+    # Who followed the duplicate (its initiator) follows the idea that goes on, once.
+    from quartier.notifications.models import Follow
+
+    assert Follow.objects.filter(topic=f"idea:{target.pk}", user=neighbour).count() == 1
+    assert not Follow.objects.filter(topic=f"idea:{source.pk}").exists()
 
 
 def test_team_data_is_exported_and_erased(idea, resident, neighbour):
