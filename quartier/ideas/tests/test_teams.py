@@ -213,7 +213,7 @@ def test_a_merge_brings_the_team_along_without_doubles(dortmund, resident, neigh
     assert team == {resident: True, neighbour: False}
     assert not TeamMember.objects.filter(idea=source).exists()
     assert JoinRequest.objects.get(user=third).idea_id == target.pk
-    assert OpenRole.objects.get(title="Grafik").idea_id == target.pk
+    assert OpenRole.objects.get(title="Grafik", idea__is_example=False).idea_id == target.pk
     # Who followed the duplicate (its initiator) follows the idea that goes on, once.
     from quartier.notifications.models import Follow
 
@@ -270,7 +270,7 @@ def test_a_refusal_comes_back_as_a_message_and_changes_nothing(client, idea, res
     client.force_login(neighbour)
     answer = client.post(team_url(idea, "team_role_add"), {"title": "Grafik"}, follow=True)
     assert "Only the team&#x27;s leads" in answer.content.decode()
-    assert not OpenRole.objects.exists()
+    assert not OpenRole.objects.filter(idea=idea).exists()
     answer = client.post(
         team_url(idea, "team_member", TeamMember.objects.get(user=resident).pk),
         {"action": "remove"},

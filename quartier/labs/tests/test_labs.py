@@ -104,7 +104,7 @@ def test_a_plan_is_checked_before_anything_is_stored(idea, resident, neighbour):
             services.lab_test_plan(idea=idea, actor=resident, plan=each)
     with pytest.raises(PermissionDenied):  # a member, not a lead
         services.lab_test_plan(idea=idea, actor=neighbour, plan=plan())
-    assert not LabTest.objects.exists()
+    assert not LabTest.objects.filter(idea=idea).exists()
 
 
 def test_iterations_follow_each_other_after_results(idea, resident):
@@ -213,7 +213,7 @@ def test_a_lead_plans_on_the_page_and_a_resident_signs_up_and_answers(client, id
 def test_a_bad_plan_comes_back_with_its_errors(client, idea, resident):
     client.force_login(resident)
     answer = client.post(url("lab_test_new", idea), {"hypothesis": "x", "starts_on": "soon"})
-    assert answer.status_code == 400 and not LabTest.objects.exists()
+    assert answer.status_code == 400 and not LabTest.objects.filter(idea=idea).exists()
     page = answer.content.decode()
     assert "form-errors" in page
 

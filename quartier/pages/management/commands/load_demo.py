@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -10,14 +11,18 @@ from allauth.account.models import EmailAddress
 from django.contrib.sites.models import Site
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from quartier.accounts.models import InnovatorType, User
 from quartier.cities.models import City
 from quartier.cities.services import city_upsert, districts_import_geojson, hotspots_import_csv
 from quartier.deliberation.selectors import conversations_on_idea
 from quartier.deliberation.services import conversation_open, statement_moderate
+from quartier.ideas import teams
 from quartier.ideas.models import Idea, InnovationKind, Source
 from quartier.ideas.services import idea_submit
+from quartier.labs import services as labs
+from quartier.labs.selectors import tests_of as lab_tests_of
 from quartier.legal.selectors import legal_page_get
 from quartier.legal.services import legal_page_save
 from quartier.participation.models import CityRole
@@ -272,6 +277,7 @@ class Command(BaseCommand):
             )
             created = self._load_examples(city)
             conversations = self._load_example_conversation(city)
+            self._load_example_team_work(city)
             legal_pages = self._load_example_legal_pages(city)
             if not options.get("without_past_vote"):
                 _load_real_past_vote(city)
@@ -319,6 +325,45 @@ class Command(BaseCommand):
             is_meta=True,
         )
         return 1
+
+    def _load_example_team_work(self, city: City) -> None:
+        """The pocket park's team looks for a graphic designer and plans a living-lab test
+        (the example team leads it: it submitted the example)."""
+        idea = Idea.objects.filter(
+            city=city, is_example=True, title__startswith="Pocket-Park"
+        ).first()
+        if idea is None or lab_tests_of(idea=idea).exists():
+            return
+        lead = self._example_team(city)
+        teams.open_role_publish(
+            idea=idea,
+            actor=lead,
+            title="Grafik",
+            skills="Plakate, Beschilderung",
+            description="Ein Plakat, das zum Test einlädt, und Schilder für die Hochbeete.",
+        )
+        start = timezone.localdate() + timedelta(days=7)
+        labs.lab_test_plan(
+            idea=idea,
+            actor=lead,
+            plan=labs.Plan(
+                hypothesis="Ein Pocket-Park auf vier Stellplätzen lässt Menschen länger am "
+                "Borsigplatz verweilen, und Kinder spielen dort sicherer.",
+                measures="Verweildauer (zweimal täglich gezählt) und die Bewertungen der "
+                "Testenden.",
+                place_name="Borsigplatz, Nordseite",
+                lat=51.5203,
+                lon=7.4836,
+                starts_on=start,
+                ends_on=start + timedelta(days=13),
+                testers_wanted=20,
+                questions=[
+                    "Wie gern haben Sie sich im Pocket-Park aufgehalten?",
+                    "Wie sicher fühlten sich Kinder dort?",
+                    "Sollte der Pocket-Park bleiben?",
+                ],
+            ),
+        )
 
     def _load_example_legal_pages(self, city: City) -> int:
         # Only pages the city has not written: a rerun never overwrites the city's own text.
