@@ -403,7 +403,11 @@ def content_build() -> tuple[dict, dict[str, object]]:
     lab_run = labs.lab_test_plan(
         idea=lab_idea,
         actor=resident,
-        plan=lab_plan(questions=[f"{LONG_WORD}?", "Würden Sie wiederkommen?"]),
+        plan=lab_plan(
+            questions=[f"{LONG_WORD}?", "Würden Sie wiederkommen?"],
+            lat=demo_idea.lat,
+            lon=demo_idea.lon,
+        ),
     )
     labs.tester_signup(test=lab_run, user=admin)
     # Notifications with long titles for the resident (made at once: no worker here).

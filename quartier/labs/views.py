@@ -85,7 +85,7 @@ def lab_test_new_view(request, city_slug: str, idea_id: int):
     return render(
         request,
         "labs/test_new.html",
-        {"city": idea.city, "idea": idea, "form": form},
+        {"city": idea.city, "idea": idea, "form": form, "map_config": city_map_config(idea.city)},
         status=400 if form.errors else 200,
     )
 

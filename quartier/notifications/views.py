@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -99,11 +100,14 @@ def follow_view(request, city_slug: str):
     city = city_for_request(request, city_slug)
     form = FollowForm(request.POST)
     back = request.POST.get("next", "")
-    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}):
+    # Back to a page of this site only (a path: redirect() would take other words for names).
+    if not back.startswith("/") or not url_has_allowed_host_and_scheme(
+        back, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         back = f"/{city.slug}/ideas/"
     if not form.is_valid():
         messages.error(request, _("This cannot be followed."))
-        return redirect(back)
+        return HttpResponseRedirect(back)
     try:
         if form.cleaned_data["action"] == "follow":
             services.follow(user=request.user, city=city, topic=form.cleaned_data["topic"])
@@ -113,4 +117,4 @@ def follow_view(request, city_slug: str):
             messages.success(request, _("You no longer follow it."))
     except DomainError as error:
         messages.error(request, error.message)
-    return redirect(back)
+    return HttpResponseRedirect(back)
