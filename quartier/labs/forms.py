@@ -29,7 +29,13 @@ class PlanForm(forms.Form):
         ),
     )
     place_name = forms.CharField(
-        label=_("Place"), max_length=200, help_text=_("A street, a square, a hotspot.")
+        label=_("Place"),
+        max_length=200,
+        required=False,
+        help_text=_("A street, a square; or choose one of the city's innovation hotspots below."),
+    )
+    hotspot = forms.TypedChoiceField(
+        label=_("Innovation hotspot (optional)"), required=False, coerce=int, empty_value=None
     )
     lat = CoordinateField(label=_("Latitude (optional)"), required=False)
     lon = CoordinateField(label=_("Longitude (optional)"), required=False)
@@ -44,6 +50,25 @@ class PlanForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Each is answered from 1 (not at all) to 5 (fully); at most 10."),
     )
+
+    def __init__(self, *args, hotspots=(), **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.hotspots = {spot.pk: spot for spot in hotspots}
+        self.fields["hotspot"].choices = [
+            ("", _("None")),
+            *((pk, spot.name) for pk, spot in self.hotspots.items()),
+        ]
+
+    def place(self) -> tuple[str, float | None, float | None]:
+        """The place's name and coordinates: as typed, completed from a chosen hotspot."""
+        data = self.cleaned_data
+        spot = self.hotspots.get(data.get("hotspot"))
+        name, lat, lon = data["place_name"], data["lat"], data["lon"]
+        if spot is not None:
+            name = name or spot.name
+            if lat is None and lon is None:
+                lat, lon = spot.lat, spot.lon
+        return name, lat, lon
 
     def question_lines(self) -> list[str]:
         return [

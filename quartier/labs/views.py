@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from quartier.cities.selectors import city_for_request, city_map_config
+from quartier.cities.selectors import city_for_request, city_map_config, hotspot_list
 from quartier.core.errors import DomainError
 from quartier.ideas.permissions import can_see_idea
 from quartier.ideas.selectors import idea_get
@@ -58,9 +58,10 @@ def lab_test_new_view(request, city_slug: str, idea_id: int):
     idea = _visible_idea(request, city_slug, idea_id)
     if not can_plan_test(user=request.user, idea=idea):
         raise Http404
-    form = PlanForm(request.POST or None)
+    form = PlanForm(request.POST or None, hotspots=hotspot_list(city=idea.city))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        place_name, lat, lon = form.place()
         try:
             test = services.lab_test_plan(
                 idea=idea,
@@ -68,9 +69,9 @@ def lab_test_new_view(request, city_slug: str, idea_id: int):
                 plan=services.Plan(
                     hypothesis=data["hypothesis"],
                     measures=data["measures"],
-                    place_name=data["place_name"],
-                    lat=data["lat"],
-                    lon=data["lon"],
+                    place_name=place_name,
+                    lat=lat,
+                    lon=lon,
                     starts_on=data["starts_on"],
                     ends_on=data["ends_on"],
                     testers_wanted=data["testers_wanted"],

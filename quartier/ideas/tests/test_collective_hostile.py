@@ -99,7 +99,9 @@ def test_no_garbage_reaches_a_server_error(client, world, resident, neighbour, c
         assert client.get(path).status_code < 500, path
     # Garbage made nobody a member and no role or request from nothing.
     assert TeamMember.objects.count() <= members
-    refused = ["", "x" * 20_000, "\x00", "\u202eevil"]  # empty, too long, hidden, reversing
-    assert not OpenRole.objects.filter(title__in=refused).exists()
-    assert not JoinRequest.objects.filter(message__in=refused[1:]).exists()
+    # Empty, too long, hidden, reversing: refused (compared here, not in SQL: PostgreSQL
+    # refuses a NUL even in a query's parameter).
+    refused = {"", "x" * 20_000, "\x00", "\u202eevil"}
+    assert not refused & set(OpenRole.objects.values_list("title", flat=True))
+    assert not (refused - {""}) & set(JoinRequest.objects.values_list("message", flat=True))
     assert reverse("idea_team", args=["dortmund", world.pk])

@@ -230,3 +230,30 @@ def test_strangers_cannot_plan_or_record_and_bad_ratings_change_nothing(client, 
     client.post(url("lab_feedback", idea, 1), {f"q{q1.pk}": "99"})
     assert not Feedback.objects.exists()
     assert client.get(url("lab_test", idea, 7)).status_code == 404
+
+
+def test_a_hotspot_gives_the_test_its_place(client, idea, resident, dortmund):
+    spot = dortmund.hotspots.exclude(lat=None).first()
+    client.force_login(resident)
+    today = timezone.localdate()
+    form = {
+        "hypothesis": "Im Makerspace testen.",
+        "measures": "Bewertungen.",
+        "place_name": "",
+        "hotspot": str(spot.pk),
+        "starts_on": str(today),
+        "ends_on": str(today + timedelta(days=3)),
+        "testers_wanted": "5",
+        "questions": "Gut?",
+    }
+    page = client.get(url("lab_test_new", idea)).content.decode()
+    assert spot.name in page
+    assert client.post(url("lab_test_new", idea), form).status_code == 302
+    test = LabTest.objects.get(idea=idea)
+    assert (test.place_name, test.lat, test.lon) == (spot.name, spot.lat, spot.lon)
+    # A hotspot of no city here, or none and no place: refused, nothing stored.
+    services.results_record(test=test, actor=resident, results="Gut.")
+    bad = client.post(url("lab_test_new", idea), {**form, "hotspot": "999999"})
+    assert bad.status_code == 400
+    empty = client.post(url("lab_test_new", idea), {**form, "hotspot": ""})
+    assert empty.status_code == 400 and LabTest.objects.filter(idea=idea).count() == 1
