@@ -34,9 +34,6 @@ class PlanForm(forms.Form):
         required=False,
         help_text=_("A street, a square; or choose one of the city's innovation hotspots below."),
     )
-    hotspot = forms.TypedChoiceField(
-        label=_("Innovation hotspot (optional)"), required=False, coerce=int, empty_value=None
-    )
     lat = CoordinateField(label=_("Latitude (optional)"), required=False)
     lon = CoordinateField(label=_("Longitude (optional)"), required=False)
     starts_on = forms.DateField(label=_("First day"), widget=DateInput)
@@ -54,10 +51,18 @@ class PlanForm(forms.Form):
     def __init__(self, *args, hotspots=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.hotspots = {spot.pk: spot for spot in hotspots}
-        self.fields["hotspot"].choices = [
-            ("", _("None")),
-            *((pk, spot.name) for pk, spot in self.hotspots.items()),
-        ]
+        self.fields["hotspot"] = forms.TypedChoiceField(
+            label=_("Innovation hotspot (optional)"),
+            required=False,
+            coerce=int,
+            empty_value=None,
+            choices=[("", _("None")), *((pk, spot.name) for pk, spot in self.hotspots.items())],
+        )
+        # Right after the place's name, before its coordinates.
+        order = list(self.fields)
+        order.remove("hotspot")
+        order.insert(order.index("place_name") + 1, "hotspot")
+        self.order_fields(order)
 
     def place(self) -> tuple[str, float | None, float | None]:
         """The place's name and coordinates: as typed, completed from a chosen hotspot."""
