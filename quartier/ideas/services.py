@@ -479,8 +479,13 @@ def comment_after_moderation(comment: Comment) -> None:
 
 
 def idea_after_moderation(idea: Idea) -> None:
-    """Hiding or showing an idea changes the public layer (map, counts)."""
+    """Hiding or showing an idea changes the public layer (map, counts); hidden, its title
+    leaves everyone's notifications too. (``idea`` is as it was before the decision.)"""
     city_touch_ideas(city=idea.city)
+    if Idea.objects.filter(pk=idea.pk, hidden_at__isnull=False).exists():
+        notifications.notifications_forget(
+            city=idea.city, url_prefix=f"/{idea.city.slug}/ideas/{idea.pk}/"
+        )
 
 
 def personal_data_ideas(*, user: User) -> list[dict]:

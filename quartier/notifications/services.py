@@ -275,6 +275,11 @@ def digests_send_due(*, now: datetime | None = None) -> int:
     return sent
 
 
+def notifications_forget(*, city, url_prefix: str) -> int:
+    """Moderation hid what these notifications name (an idea's title): they go, read or not."""
+    return Notification.objects.filter(city=city, url__startswith=url_prefix).delete()[0]
+
+
 def read_all(*, user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).update(
         read_at=timezone.now()

@@ -230,3 +230,18 @@ def test_a_week_of_digests_across_the_october_clock_change(
     assert [moment.day for moment in sent_at] == [21, 22, 23, 24, 25, 26, 27]
     assert all(moment.hour == 7 and moment.minute < 15 for moment in sent_at)
     assert len(mail.outbox) == 7
+
+
+def test_a_hidden_ideas_title_leaves_the_notifications(
+    committed, dortmund, resident, neighbour, moderator
+):
+    from quartier.moderation.services import content_hide
+
+    idea = committed(lambda: submit(dortmund, resident, title="Beleidigender Titel"))
+    other = committed(lambda: submit(dortmund, resident, title="Anderer Titel"))
+    for each in (idea, other):
+        committed(lambda i=each: services.comment_add(idea=i, author=neighbour, body="Hallo"))
+    content_hide(target=idea, moderator=moderator, reason="Regel 2")
+    assert list(Notification.objects.filter(user=resident).values_list("title", flat=True)) == [
+        "Anderer Titel"
+    ]
