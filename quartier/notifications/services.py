@@ -122,12 +122,9 @@ def fan_out_run(
     )
     recipients = (set(followers) | set(user_ids)) - {exclude_id}
     people = User.objects.filter(pk__in=recipients, is_active=True)
-    muted = {
-        p.user_id
-        for p in Preferences.objects.filter(user__in=people)
-        if category in (p.muted or [])
-    }
-    modes = dict(Preferences.objects.filter(user__in=people).values_list("user_id", "email_mode"))
+    prefs = {p.user_id: p for p in Preferences.objects.filter(user__in=people)}
+    muted = {user_id for user_id, p in prefs.items() if category in (p.muted or [])}
+    modes = {user_id: p.email_mode for user_id, p in prefs.items()}
     now = timezone.now()
     made = Notification.objects.bulk_create(
         Notification(
